@@ -1,0 +1,29 @@
+using DnsCert.Core.Accounts;
+using DnsCert.Infrastructure.Accounts;
+using DnsCert.Infrastructure.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DnsCert.Infrastructure;
+
+public static class InfrastructureServiceCollectionExtensions
+{
+    /// <summary>Registers PostgreSQL access, migrations and repositories, with settings from the <c>Database</c> section.</summary>
+    public static IServiceCollection AddDnsCertPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new NpgsqlDataSourceBuilder(ConnectionStrings.Parse(options.ConnectionString).ConnectionString).Build();
+        });
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<DatabaseStartup>();
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<IUserRepository, UserRepository>();
+        return services;
+    }
+}
