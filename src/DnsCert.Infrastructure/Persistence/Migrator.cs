@@ -82,9 +82,16 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
 
     internal static async Task<SchemaStatus> GetStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 "
-            + "ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END", connection);
+        // Two statements: PostgreSQL resolves table names when it parses, so one query cannot guard itself.
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return new SchemaStatus(0, MigrationCatalog.LatestVersion);
+            }
+        }
+
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_migrations", connection);
         var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return new SchemaStatus(version, MigrationCatalog.LatestVersion);
     }

@@ -1,0 +1,7 @@
+using System.CommandLine;
+using DnsCert.Cli.Commands;
+
+var root = new RootCommand("DnsCert: operations platform of a DNS security coordination center.");
+root.Subcommands.Add(DatabaseCommands.Create());
+root.Subcommands.Add(AdminCommands.Create());
+return await root.Parse(args).InvokeAsync();

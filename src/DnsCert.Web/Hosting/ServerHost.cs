@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using DnsCert.Infrastructure;
+using DnsCert.Infrastructure.Persistence;
+using DnsCert.Web.Api;
+using DnsCert.Web.Health;
+using DnsCert.Web.Observability;
+using Microsoft.Extensions.Options;
+
+namespace DnsCert.Web.Hosting;
+
+/// <summary>Builds the web application and runs it, checking configuration and database before it listens.</summary>
+public static class ServerHost
+{
+    private const string ProcessName = "dnscert-server";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await PrepareAsync(app, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Fail(e);
+        }
+
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Fail(e);
+        }
+    }
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddDnsCertSources();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "DnsCert API";
+            document.Info.Description = "Operations platform of a DNS security coordination center.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddDnsCertPersistence(builder.Configuration);
+        builder.Services.AddDnsCertHealth();
+        builder.Services.AddDnsCertMetrics();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapDnsCertHealth();
+        app.MapDnsCertMetrics();
+        app.MapSystemApi();
+        return app;
+    }
+
+    /// <summary>Validates every setting, waits briefly for PostgreSQL, then migrates (or checks) the schema.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var startup = app.Services.GetRequiredService<DatabaseStartup>();
+        await startup.WaitUntilReachableAsync(TimeSpan.FromSeconds(options.StartupTimeoutSeconds), cancellationToken);
+        await startup.PrepareSchemaAsync(options.MigrateOnStart, cancellationToken);
+    }
+
+    private static int Fail(Exception e)
+    {
+        var (code, line) = StartupFailure.Describe(e);
+        Console.Error.WriteLine($"{ProcessName}: {line}");
+        if (code == StartupFailure.Unexpected && Debugger.IsAttached)
+        {
+            Console.Error.WriteLine(e);
+        }
+
+        return code;
+    }
+}
