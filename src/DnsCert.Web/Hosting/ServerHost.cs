@@ -45,7 +45,7 @@ public static class ServerHost
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
