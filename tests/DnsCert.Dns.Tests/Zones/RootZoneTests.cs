@@ -21,7 +21,7 @@ public class RootZoneTests
     [InlineData("root-2017-08-21-signed.zone.gz", 2017082100u)]
     [InlineData("root-2018-01-29-nosig.zone.gz", 2018012900u)]
     [InlineData("root-2018-03-12-nosig.zone.gz", 2018031200u)]
-    public async Task Root_zone_matches_ldns(string file, uint serial)
+    public async Task Root_zone_matches_ldnsAsync(string file, uint serial)
     {
         var path = Path.Combine(s_dataDir, file);
         File.Exists(path).ShouldBeTrue($"test data missing: {path}");

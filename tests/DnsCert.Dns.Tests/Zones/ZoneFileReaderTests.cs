@@ -52,7 +52,7 @@ public class ZoneFileReaderTests
     }
 
     [Fact]
-    public async Task Async_reader_gives_the_same_records()
+    public async Task Reading_asynchronously_gives_the_same_recordsAsync()
     {
         var list = new List<ResourceRecord>();
         await foreach (var record in ZoneFileReader.ReadAsync(new StringReader(Sample)))
