@@ -1,0 +1,90 @@
+using System.Text;
+using DnsCert.Dns.Wire;
+
+namespace DnsCert.Dns.Records;
+
+/// <summary>The windowed type bitmap shared by NSEC, NSEC3 and CSYNC (RFC 4034 §4.1.2).</summary>
+internal static class TypeBitmap
+{
+    // Each window block covers 256 types in at most 32 octets (RFC 4034 §4.1.2).
+    private const int MaxWindowOctets = 32;
+
+    public static DnsRecordType[] Read(ref DnsWireReader reader)
+    {
+        var types = new List<DnsRecordType>();
+        var lastWindow = -1;
+        while (reader.Remaining > 0)
+        {
+            var at = reader.Position;
+            var window = reader.ReadByte();
+            var length = reader.ReadByte();
+            if (window <= lastWindow)
+            {
+                throw new DnsFormatException(at, "type bitmap windows out of order");
+            }
+
+            if (length is 0 or > MaxWindowOctets)
+            {
+                throw new DnsFormatException(at, $"type bitmap window length {length} outside 1..{MaxWindowOctets}");
+            }
+
+            lastWindow = window;
+            var bits = reader.ReadBytes(length);
+            for (var i = 0; i < bits.Length; i++)
+            {
+                for (var bit = 0; bit < 8; bit++)
+                {
+                    if ((bits[i] & (0x80 >> bit)) != 0)
+                    {
+                        types.Add((DnsRecordType)((window << 8) | (i << 3) | bit));
+                    }
+                }
+            }
+        }
+
+        return [.. types];
+    }
+
+    public static void Write(DnsWireWriter writer, IReadOnlyList<DnsRecordType> types)
+    {
+        var sorted = types.Select(t => (ushort)t).Distinct().Order().ToArray();
+        Span<byte> bits = stackalloc byte[MaxWindowOctets];
+        var index = 0;
+        while (index < sorted.Length)
+        {
+            var window = sorted[index] >> 8;
+            bits.Clear();
+            var used = 0;
+            while (index < sorted.Length && sorted[index] >> 8 == window)
+            {
+                var low = sorted[index] & 0xFF;
+                bits[low >> 3] |= (byte)(0x80 >> (low & 7));
+                used = (low >> 3) + 1;
+                index++;
+            }
+
+            writer.WriteByte((byte)window);
+            writer.WriteByte((byte)used);
+            writer.WriteBytes(bits[..used]);
+        }
+    }
+
+    public static void Append(StringBuilder sb, IReadOnlyList<DnsRecordType> types)
+    {
+        foreach (var type in types)
+        {
+            sb.Append(' ').Append(DnsMnemonics.TypeToString(type));
+        }
+    }
+
+    public static DnsRecordType[] Parse(PresentationReader reader)
+    {
+        var types = new List<DnsRecordType>();
+        while (!reader.AtEnd)
+        {
+            types.Add(reader.NextType("type in bitmap"));
+        }
+
+        return [.. types.Distinct().Order()];
+    }
+}
