@@ -38,9 +38,9 @@ public sealed class CaaRecord : RecordData
     public override DnsRecordType Type => DnsRecordType.CAA;
 
     private static bool IsValidTag(ReadOnlySpan<char> tag) =>
-        tag.Length is >= 1 and <= MaxTagLength && !tag.ContainsAnyExcept(TagChars);
+        tag.Length is >= 1 and <= MaxTagLength && !tag.ContainsAnyExcept(s_tagChars);
 
-    private static readonly System.Buffers.SearchValues<char> TagChars =
+    private static readonly System.Buffers.SearchValues<char> s_tagChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 
     internal override void WriteData(DnsWireWriter writer, bool compress, bool canonical)
