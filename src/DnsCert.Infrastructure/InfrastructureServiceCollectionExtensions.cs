@@ -1,5 +1,7 @@
 using DnsCert.Core.Accounts;
+using DnsCert.Core.Audit;
 using DnsCert.Infrastructure.Accounts;
+using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DatabaseStartup>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<IUserRepository, UserRepository>();
+        services.AddSingleton<IAuditLog, AuditLog>();
         return services;
     }
 }

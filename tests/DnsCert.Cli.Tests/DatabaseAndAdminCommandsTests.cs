@@ -20,6 +20,7 @@ public class DatabaseAndAdminCommandsTests
         before.StandardOutput.ShouldContain("database schema version: 0");
         first.ExitCode.ShouldBe(0, first.StandardError);
         first.StandardOutput.ShouldContain("applied 0001 accounts");
+        first.StandardOutput.ShouldContain("applied 0002 audit_log");
         second.StandardOutput.ShouldContain("nothing to apply");
         after.ExitCode.ShouldBe(0);
         after.StandardOutput.ShouldContain("state: current");
@@ -78,5 +79,27 @@ public class DatabaseAndAdminCommandsTests
         result.ExitCode.ShouldBe(3);
         result.StandardError.Trim().Split('\n').ShouldHaveSingleItem().ShouldStartWith("dnscert: database: ");
         result.StandardError.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Audit_verify_reports_an_intact_chain_and_then_the_changed_entry()
+    {
+        var database = await TestDatabase.CreateAsync();
+        (await CliProcess.RunAsync(database, "db", "migrate")).ExitCode.ShouldBe(0);
+        (await CliProcess.RunAsync(database, "admin", "init")).ExitCode.ShouldBe(0);
+
+        var intact = await CliProcess.RunAsync(database, "audit", "verify");
+        await using (var db = NpgsqlDataSource.Create(database))
+        await using (var tamper = db.CreateCommand("SET session_replication_role = replica; UPDATE audit_log SET actor = 'mallory'"))
+        {
+            await tamper.ExecuteNonQueryAsync();
+        }
+
+        var broken = await CliProcess.RunAsync(database, "audit", "verify");
+
+        intact.ExitCode.ShouldBe(0, intact.StandardError);
+        intact.StandardOutput.ShouldMatch(@"audit log: 1 entries, chain intact, head [0-9a-f]{64}");
+        broken.ExitCode.ShouldBe(1);
+        broken.StandardError.Trim().ShouldBe("dnscert: audit log: chain broken at entry 1: its contents no longer match its hash (the entry was changed)");
     }
 }

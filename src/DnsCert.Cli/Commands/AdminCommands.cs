@@ -27,12 +27,12 @@ internal static class AdminCommands
             if (result.Created)
             {
                 AnsiConsole.MarkupLine("Created the first administrator. The password is shown [bold]only this once[/]:");
-                AnsiConsole.WriteLine($"  user:     {result.UserName}");
-                AnsiConsole.WriteLine($"  password: {result.Password}");
+                Console.WriteLine($"  user:     {result.UserName}");
+                Console.WriteLine($"  password: {result.Password}");
             }
             else
             {
-                AnsiConsole.WriteLine($"An administrator already exists ({result.UserName}); nothing changed.");
+                Console.WriteLine($"An administrator already exists ({result.UserName}); nothing changed.");
             }
 
             return 0;

@@ -36,7 +36,7 @@ internal static class DatabaseCommands
         var applied = await migrator.MigrateAsync(
             new ImmediateProgress<Migration>(m => AnsiConsole.MarkupLineInterpolated(
                 CultureInfo.InvariantCulture, $"  applied [green]{m.Version:D4}[/] {m.Name}")), ct);
-        AnsiConsole.WriteLine(applied == 0
+        Console.WriteLine(applied == 0
             ? $"Schema is current (version {before.KnownVersion}); nothing to apply."
             : $"Applied {applied} migration(s); schema is at version {before.KnownVersion}.");
         return 0;
@@ -46,9 +46,9 @@ internal static class DatabaseCommands
     {
         await using var dataSource = CliDatabase.Open(parseResult);
         var status = await CliDatabase.Migrator(dataSource).GetStatusAsync(ct);
-        AnsiConsole.WriteLine($"database schema version: {status.DatabaseVersion}");
-        AnsiConsole.WriteLine($"this build knows:        {status.KnownVersion}");
-        AnsiConsole.WriteLine(status.IsCurrent ? "state: current"
+        Console.WriteLine($"database schema version: {status.DatabaseVersion}");
+        Console.WriteLine($"this build knows:        {status.KnownVersion}");
+        Console.WriteLine(status.IsCurrent ? "state: current"
             : status.IsTooNew ? "state: database is newer than this build"
             : $"state: {status.Pending} migration(s) pending");
         return status.IsCurrent ? 0 : 1;

@@ -1,3 +1,5 @@
+using DnsCert.Core.Audit;
+
 namespace DnsCert.Core.Accounts;
 
 /// <summary>Ask for the first administrator of a fresh installation.</summary>
@@ -28,7 +30,9 @@ public sealed class CreateFirstAdministratorHandler(IUserRepository users, TimeP
             MustChangePassword: true,
             clock.GetUtcNow());
 
-        var existing = await users.AddIfNoAdministratorAsync(user, cancellationToken);
+        var audit = AuditEntry.Create(user.CreatedAt, null, AuditEntry.System, "user.created", "user", user.Id.ToString(),
+            new Dictionary<string, string?> { ["userName"] = userName, ["roles"] = Roles.Administrator, ["via"] = "first-administrator" });
+        var existing = await users.AddIfNoAdministratorAsync(user, audit, cancellationToken);
         return existing is null
             ? new CreateFirstAdministratorResult(true, userName, password)
             : new CreateFirstAdministratorResult(false, existing, null);

@@ -1,4 +1,6 @@
 using DnsCert.Core.Accounts;
+using DnsCert.Core.Audit;
+using DnsCert.Infrastructure.Audit;
 using Npgsql;
 
 namespace DnsCert.Infrastructure.Accounts;
@@ -9,7 +11,7 @@ public sealed class UserRepository(NpgsqlDataSource dataSource) : IUserRepositor
     /// <summary>Serialises first-administrator creation across processes: ASCII "dnscertA".</summary>
     private const long FirstAdministratorLockKey = 0x646E_7363_6572_7441;
 
-    public async Task<string?> AddIfNoAdministratorAsync(User user, CancellationToken cancellationToken)
+    public async Task<string?> AddIfNoAdministratorAsync(User user, AuditEntry audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -47,6 +49,7 @@ public sealed class UserRepository(NpgsqlDataSource dataSource) : IUserRepositor
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await AuditLog.AppendAsync(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;
     }

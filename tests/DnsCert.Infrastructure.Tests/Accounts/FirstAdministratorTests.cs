@@ -33,6 +33,8 @@ public class FirstAdministratorTests
         stored.MustChangePassword.ShouldBeTrue();
         stored.PasswordHash.ShouldNotContain(result.Password);
         PasswordHasher.Verify(result.Password, stored.PasswordHash).ShouldBeTrue();
+        await using var audit = db.CreateCommand("SELECT action || ' ' || target_id || ' ' || actor FROM audit_log");
+        ((string)(await audit.ExecuteScalarAsync())!).ShouldBe($"user.created {stored.Id} system");
     }
 
     [Fact]
