@@ -4,10 +4,15 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace DnsCert.Web.Tests;
 
-/// <summary>The real server, in process, on a fresh database of its own.</summary>
-public sealed class DnsCertWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
+/// <summary>
+/// The real server, in process, on a fresh database of its own. In-process requests all come from one (unknown)
+/// client address, so the sign-in rate limit is raised here; <c>RateLimitTests</c> checks the limit itself.
+/// </summary>
+public class DnsCertWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string _connectionString = "";
+
+    protected virtual int SignInAttemptsPerMinute => 1000;
 
     public async Task InitializeAsync() => _connectionString = await TestDatabase.CreateAsync();
 
@@ -16,6 +21,7 @@ public sealed class DnsCertWebFactory : WebApplicationFactory<Program>, IAsyncLi
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Security:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseEnvironment("Production");
     }
 }

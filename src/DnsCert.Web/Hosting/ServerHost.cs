@@ -3,6 +3,8 @@ using DnsCert.Infrastructure;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
 using DnsCert.Web.Health;
+using DnsCert.Web.Identity;
+using DnsCert.Web.Localization;
 using DnsCert.Web.Observability;
 using Microsoft.Extensions.Options;
 
@@ -59,10 +61,22 @@ public static class ServerHost
         builder.Services.AddDnsCertPersistence(builder.Configuration);
         builder.Services.AddDnsCertHealth();
         builder.Services.AddDnsCertMetrics();
+        builder.Services.AddDnsCertIdentity(builder.Configuration);
+        builder.Services.AddDnsCertLocalization();
+        builder.Services.AddRazorPages();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        // After authentication: a signed-in person's language preference is one of the sources.
+        app.UseRequestLocalization();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAccountGate();
+        app.MapRazorPages();
         app.MapOpenApi();
         app.MapDnsCertHealth();
         app.MapDnsCertMetrics();

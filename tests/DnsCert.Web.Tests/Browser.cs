@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using DnsCert.Infrastructure.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DnsCert.Web.Tests;
+
+/// <summary>
+/// A cookie-keeping HTTP client that fills in forms the way a browser does: it reads the antiforgery token from the
+/// page it posts from. Over https, so Secure cookies travel.
+/// </summary>
+public sealed partial class Browser(HttpClient client)
+{
+    public HttpClient Client { get; } = client;
+
+    public static Browser Open(WebApplicationFactory<Program> factory) => new(factory.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri("https://localhost"),
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+    }));
+
+    public async Task<(HttpResponseMessage Response, string Html)> GetAsync(string path, string? acceptLanguage = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (acceptLanguage is not null)
+        {
+            request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+        }
+
+        var response = await Client.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>GETs <paramref name="page"/>, takes its antiforgery token, and posts the fields to the page's own form.</summary>
+    public async Task<(HttpResponseMessage Response, string Html)> SubmitAsync(string page, IDictionary<string, string> fields, bool withToken = true)
+    {
+        var (_, html) = await GetAsync(page);
+        var form = new Dictionary<string, string>(fields);
+        if (withToken)
+        {
+            form["__RequestVerificationToken"] = Token(html);
+        }
+
+        var response = await Client.PostAsync(page, new FormUrlEncodedContent(form));
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<HttpResponseMessage> SignInAsync(string userName, string password) =>
+        (await SubmitAsync("/account/sign-in", new Dictionary<string, string> { ["UserName"] = userName, ["Password"] = password })).Response;
+
+    public static string Token(string html)
+    {
+        var match = TokenPattern().Match(html);
+        match.Success.ShouldBeTrue("the page has no antiforgery token");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
+
+/// <summary>Creates people directly through the application's own UserManager, as an administrator would.</summary>
+public static class People
+{
+    public const string Password = "correct horse battery staple";
+
+    public static async Task<DnsCertUser> CreateAsync(WebApplicationFactory<Program> factory, string userName, string[] roles,
+        bool mustChangePassword = false, bool disabled = false, string language = "en")
+    {
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DnsCertUser>>();
+        var user = new DnsCertUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = userName,
+            DisplayName = userName.ToUpperInvariant(),
+            Roles = [.. roles],
+            MustChangePassword = mustChangePassword,
+            Disabled = disabled,
+            Language = language,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var result = await users.CreateAsync(user, Password);
+        result.Succeeded.ShouldBeTrue(string.Join("; ", result.Errors.Select(e => e.Description)));
+        return user;
+    }
+}
