@@ -43,6 +43,8 @@ public static class ServerHost
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddDnsCertSources();
+        // Serve wwwroot from the build output too (tests run the built server in Production); a no-op once published.
+        builder.WebHost.UseStaticWebAssets();
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
         {
@@ -68,7 +70,6 @@ public static class ServerHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
         // After authentication: a signed-in person's language preference is one of the sources.
@@ -76,7 +77,9 @@ public static class ServerHost
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAccountGate();
-        app.MapRazorPages();
+        // Fingerprinted, precompressed (Brotli, gzip) static files from the build's asset manifest: small on a slow link.
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
         app.MapOpenApi();
         app.MapDnsCertHealth();
         app.MapDnsCertMetrics();

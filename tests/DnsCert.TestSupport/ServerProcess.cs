@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using DnsCert.TestSupport;
 
-namespace DnsCert.Web.Tests;
+namespace DnsCert.TestSupport;
 
 /// <summary>The built server run as its own process, exactly as `./dnscert up` runs it.</summary>
 public static class ServerProcess
