@@ -1,0 +1,174 @@
+using System.Net;
+using System.Security.Cryptography;
+using DnsCert.Dns.Messages;
+using DnsCert.Dns.Names;
+
+namespace DnsCert.Dns.Transport;
+
+/// <summary>
+/// Sends queries to one server: UDP with EDNS, retries with fresh random IDs and ports, TCP when truncated,
+/// and a pipelined TCP connection reused across queries. Every result carries its raw bytes and timing.
+/// </summary>
+public sealed class DnsClient : IAsyncDisposable
+{
+    private readonly DnsClientOptions _options;
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private DnsTcpConnection? _tcp;
+
+    /// <summary>Creates a client for <paramref name="server"/>.</summary>
+    public DnsClient(IPEndPoint server, DnsClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        Server = server;
+        _options = options ?? new DnsClientOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.Retries);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.Timeout, TimeSpan.Zero);
+    }
+
+    /// <summary>The server queried.</summary>
+    public IPEndPoint Server { get; }
+
+    /// <summary>Builds and sends a query for <paramref name="name"/>/<paramref name="type"/>.</summary>
+    public Task<DnsExchange> QueryAsync(DnsName name, DnsRecordType type, DnsClass dnsClass = DnsClass.IN,
+        bool recursionDesired = false, CancellationToken cancellationToken = default)
+    {
+        var query = DnsMessage.CreateQuery(name, type, dnsClass, recursionDesired: recursionDesired);
+        if (_options.UdpPayloadSize is { } size)
+        {
+            query.Edns = new EdnsInfo { UdpPayloadSize = size };
+        }
+
+        return SendAsync(query, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a prepared query (its ID is replaced by a random one for each attempt) and returns the accepted response.
+    /// </summary>
+    /// <exception cref="DnsTimeoutException">No attempt got an acceptable response.</exception>
+    /// <exception cref="DnsTransportException">The network failed.</exception>
+    /// <exception cref="DnsFormatException">The server's TCP response was malformed.</exception>
+    public async Task<DnsExchange> SendAsync(DnsMessage query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var question = query.Questions.Count == 1 ? query.Questions[0] : null;
+        var attempts = new List<DnsAttempt>();
+        if (!_options.UseTcpOnly)
+        {
+            for (var i = 0; i <= _options.Retries; i++)
+            {
+                // A new unpredictable ID per attempt (RFC 5452 §9.2), so late answers to an earlier try are ignored.
+                query.Id = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
+                var bytes = query.Encode();
+                var (attempt, response) = await UdpExchanger.ExchangeAsync(Server, bytes, question, _options.Timeout,
+                    _options.TimeProvider, cancellationToken);
+                attempts.Add(attempt);
+                if (response is null)
+                {
+                    continue;
+                }
+
+                if (!response.IsTruncated || !_options.TcpFallbackOnTruncation)
+                {
+                    return new DnsExchange(query, response, attempts);
+                }
+
+                return await SendTcpCoreAsync(query, question, attempts, cancellationToken);
+            }
+
+            throw new DnsTimeoutException($"no response from {Server} after {attempts.Count} UDP attempts") { Attempts = attempts };
+        }
+
+        return await SendTcpCoreAsync(query, question, attempts, cancellationToken);
+    }
+
+    private async Task<DnsExchange> SendTcpCoreAsync(DnsMessage query, DnsQuestion? question, List<DnsAttempt> attempts,
+        CancellationToken cancellationToken)
+    {
+        var sentAt = _options.TimeProvider.GetUtcNow();
+        var started = _options.TimeProvider.GetTimestamp();
+        byte[] bytes = [];
+        IPEndPoint? local = null;
+        try
+        {
+            var connection = await GetConnectionAsync(cancellationToken);
+            local = connection.LocalEndPoint;
+            query.Id = connection.NextId();
+            bytes = query.Encode();
+            var (responseBytes, response) = await connection.ExchangeAsync(bytes, question, _options.Timeout, cancellationToken);
+            attempts.Add(new DnsAttempt
+            {
+                Protocol = DnsTransportProtocol.Tcp,
+                Server = Server,
+                LocalEndPoint = local,
+                QueryBytes = bytes,
+                ResponseBytes = responseBytes,
+                SentAt = sentAt,
+                Elapsed = _options.TimeProvider.GetElapsedTime(started),
+                Outcome = DnsAttemptOutcome.Answered,
+            });
+            return new DnsExchange(query, response, attempts);
+        }
+        catch (Exception ex) when (ex is DnsTransportException or DnsFormatException)
+        {
+            attempts.Add(new DnsAttempt
+            {
+                Protocol = DnsTransportProtocol.Tcp,
+                Server = Server,
+                LocalEndPoint = local,
+                QueryBytes = bytes,
+                SentAt = sentAt,
+                Elapsed = _options.TimeProvider.GetElapsedTime(started),
+                Outcome = ex switch
+                {
+                    DnsTimeoutException => DnsAttemptOutcome.TimedOut,
+                    DnsFormatException => DnsAttemptOutcome.Malformed,
+                    _ => DnsAttemptOutcome.NetworkError,
+                },
+                Error = ex.Message,
+            });
+            if (ex is DnsTransportException transport)
+            {
+                throw transport is DnsTimeoutException
+                    ? new DnsTimeoutException(transport.Message, transport) { Attempts = attempts }
+                    : new DnsTransportException(transport.Message, transport) { Attempts = attempts };
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<DnsTcpConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    {
+        await _connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_tcp is { IsOpen: true })
+            {
+                return _tcp;
+            }
+
+            if (_tcp is not null)
+            {
+                await _tcp.DisposeAsync();
+            }
+
+            _tcp = await DnsTcpConnection.ConnectAsync(Server, _options.Timeout, cancellationToken);
+            return _tcp;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_tcp is not null)
+        {
+            await _tcp.DisposeAsync();
+        }
+
+        _connectLock.Dispose();
+    }
+}

@@ -1,0 +1,25 @@
+using DnsCert.Dns.Messages;
+
+namespace DnsCert.Dns.Transport;
+
+/// <summary>Settings for <see cref="DnsClient"/>.</summary>
+public sealed class DnsClientOptions
+{
+    /// <summary>Time to wait for each attempt.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Extra UDP attempts after the first times out (each with a new ID and source port).</summary>
+    public int Retries { get; init; } = 2;
+
+    /// <summary>EDNS buffer size advertised and used for receiving; null sends queries without EDNS.</summary>
+    public ushort? UdpPayloadSize { get; init; } = EdnsInfo.DefaultUdpPayloadSize;
+
+    /// <summary>Repeat truncated UDP answers over TCP (RFC 7766 §5).</summary>
+    public bool TcpFallbackOnTruncation { get; init; } = true;
+
+    /// <summary>Send every query over TCP.</summary>
+    public bool UseTcpOnly { get; init; }
+
+    /// <summary>Clock for timestamps (tests may substitute one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
