@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using DnsCert.Dns.Messages;
 using DnsCert.Dns.Names;
+using DnsCert.Dns.Security;
 
 namespace DnsCert.Dns.Transport;
 
@@ -58,9 +59,12 @@ public sealed class DnsClient : IAsyncDisposable
             {
                 // A new unpredictable ID per attempt (RFC 5452 §9.2), so late answers to an earlier try are ignored.
                 query.Id = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
-                var bytes = query.Encode();
+                var (bytes, mac) = Sign(query.Encode());
+                UdpExchanger.ResponseFilter? filter = _options.TsigKey is { } key
+                    ? (data, response) => TsigSigner.Verify(data, response, key, _options.TimeProvider.GetUtcNow(), mac) == TsigStatus.Valid
+                    : null;
                 var (attempt, response) = await UdpExchanger.ExchangeAsync(Server, bytes, question, _options.Timeout,
-                    _options.TimeProvider, cancellationToken);
+                    _options.TimeProvider, filter, cancellationToken);
                 attempts.Add(attempt);
                 if (response is null)
                 {
@@ -93,8 +97,17 @@ public sealed class DnsClient : IAsyncDisposable
             var connection = await GetConnectionAsync(cancellationToken);
             local = connection.LocalEndPoint;
             query.Id = connection.NextId();
-            bytes = query.Encode();
+            (bytes, var mac) = Sign(query.Encode());
             var (responseBytes, response) = await connection.ExchangeAsync(bytes, question, _options.Timeout, cancellationToken);
+            if (_options.TsigKey is { } key)
+            {
+                var status = TsigSigner.Verify(responseBytes, response, key, _options.TimeProvider.GetUtcNow(), mac);
+                if (status != TsigStatus.Valid)
+                {
+                    throw new DnsTransportException($"TCP response from {Server} failed TSIG verification: {status}");
+                }
+            }
+
             attempts.Add(new DnsAttempt
             {
                 Protocol = DnsTransportProtocol.Tcp,
@@ -136,6 +149,9 @@ public sealed class DnsClient : IAsyncDisposable
             throw;
         }
     }
+
+    private (byte[] Bytes, byte[] Mac) Sign(byte[] query) =>
+        _options.TsigKey is { } key ? TsigSigner.Sign(query, key, _options.TimeProvider.GetUtcNow()) : (query, []);
 
     private async Task<DnsTcpConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using DnsCert.Dns.Messages;
+using DnsCert.Dns.Security;
 
 namespace DnsCert.Dns.Transport;
 
@@ -19,6 +20,12 @@ public sealed class DnsClientOptions
 
     /// <summary>Send every query over TCP.</summary>
     public bool UseTcpOnly { get; init; }
+
+    /// <summary>
+    /// Sign every query with this key and accept only responses with a valid TSIG (RFC 8945 §5.3.2: UDP answers that
+    /// fail are discarded like spoofed ones; over TCP the query fails).
+    /// </summary>
+    public TsigKey? TsigKey { get; init; }
 
     /// <summary>Clock for timestamps (tests may substitute one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

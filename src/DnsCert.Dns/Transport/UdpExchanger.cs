@@ -12,6 +12,9 @@ namespace DnsCert.Dns.Transport;
 /// </summary>
 internal static class UdpExchanger
 {
+    /// <summary>Extra acceptance check on a decoded response (used for TSIG).</summary>
+    public delegate bool ResponseFilter(ReadOnlySpan<byte> bytes, DnsMessage response);
+
     // Largest UDP payload; responses bigger than the advertised size are still read whole so they can be recorded.
     private const int MaxDatagram = 65535;
 
@@ -21,7 +24,7 @@ internal static class UdpExchanger
     private const int PortBindAttempts = 8;
 
     public static async Task<(DnsAttempt Attempt, DnsMessage? Response)> ExchangeAsync(IPEndPoint server, byte[] query,
-        DnsQuestion? question, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        DnsQuestion? question, TimeSpan timeout, TimeProvider time, ResponseFilter? filter, CancellationToken cancellationToken)
     {
         using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         BindRandomPort(socket, server.AddressFamily);
@@ -68,6 +71,13 @@ internal static class UdpExchanger
                     // RFC 5452 §9.1: the echoed question is part of the match, so an answer without it is not accepted.
                     ignored++;
                     lastProblem = "ignored response with a different question";
+                    continue;
+                }
+
+                if (filter is not null && !filter(data, response))
+                {
+                    ignored++;
+                    lastProblem = "ignored response that failed TSIG verification";
                     continue;
                 }
 

@@ -2,6 +2,7 @@ using System.Net;
 using DnsCert.Dns.Messages;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
+using DnsCert.Dns.Security;
 using DnsCert.Dns.Transport;
 
 namespace DnsCert.Dns.Tests.Transport;
@@ -182,5 +183,38 @@ public class DnsClientTests
         await using var client = new DnsClient(server.EndPoint, new DnsClientOptions { Timeout = TimeSpan.FromSeconds(30) });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Should.ThrowAsync<OperationCanceledException>(() => client.QueryAsync(s_name, DnsRecordType.A, cancellationToken: cts.Token));
+    }
+
+    [Fact]
+    public async Task Tsig_signs_queries_and_discards_unsigned_answersAsync()
+    {
+        var key = new TsigKey(DnsName.Parse("transfer-key."), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+        var queryStatus = TsigStatus.NotSigned;
+        await using var server = new TestDnsServer((q, protocol) =>
+        {
+            var forged = Answer(q, "198.51.100.66");
+            if (q.Tsig?.Data is not TsigRecord tsig)
+            {
+                return [new ServerReply(forged)];
+            }
+
+            var requestMac = tsig.Mac.ToArray();
+            queryStatus = TsigSigner.Verify(q.Encode(), key, DateTimeOffset.UtcNow);
+            var wrongChain = TsigSigner.Sign(forged, key, DateTimeOffset.UtcNow).Message;
+            var genuine = TsigSigner.Sign(Answer(q, "192.0.2.53"), key, DateTimeOffset.UtcNow, requestMac).Message;
+            return [new ServerReply(forged), new ServerReply(wrongChain), new ServerReply(genuine)];
+        });
+        await using var client = new DnsClient(server.EndPoint, Fast());
+        await using var signingClient = new DnsClient(server.EndPoint, new DnsClientOptions { TsigKey = key, Timeout = TimeSpan.FromSeconds(2) });
+
+        var exchange = await signingClient.QueryAsync(s_name, DnsRecordType.A);
+        queryStatus.ShouldBe(TsigStatus.Valid);
+        exchange.Response.Answers.Single().Data.ShouldBeOfType<ARecord>().Address.ShouldBe(IPAddress.Parse("192.0.2.53"));
+        exchange.Final.IgnoredPackets.ShouldBe(2);
+        DnsMessage.Decode(exchange.QueryBytes.Span).Tsig.ShouldNotBeNull();
+
+        // Without a key the first (forged) datagram is simply accepted: the filter is what made the difference.
+        var plain = await client.QueryAsync(s_name, DnsRecordType.A);
+        plain.Response.Answers.Single().Data.ShouldBeOfType<ARecord>().Address.ShouldBe(IPAddress.Parse("198.51.100.66"));
     }
 }
