@@ -237,4 +237,29 @@ public class RecordVectorTests
         txt.Strings[2].ShouldBe(new byte[] { 0 });
         txt.ToString().ShouldBe("\"a\\\"b\" \"c d\" \"\\000\"");
     }
+
+    [Fact]
+    public void Empty_txt_rdata_prints_in_generic_form()
+    {
+        var empty = RecordData.FromWire(DnsRecordType.TXT, []);
+        empty.ToString().ShouldBe(@"\# 0");
+        RecordData.Parse(DnsRecordType.TXT, empty.ToString()).ToWire().ShouldBeEmpty();
+        Should.Throw<ZoneFileException>(() => RecordData.Parse(DnsRecordType.TXT, ""));
+    }
+
+    [Fact]
+    public void Loc_beyond_the_poles_is_malformed()
+    {
+        // Latitude 0x80000000 + 91 degrees.
+        var hex = "00121616" + (0x80000000u + (91u * 3600 * 1000)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + "80000000" + "00989680";
+        Should.Throw<DnsFormatException>(() => RecordData.FromWire(DnsRecordType.LOC, Convert.FromHexString(hex)));
+    }
+
+    [Fact]
+    public void Svcb_mandatory_key_must_be_present_on_the_wire()
+    {
+        // mandatory=port, but no port parameter.
+        Should.Throw<DnsFormatException>(() => RecordData.FromWire(DnsRecordType.SVCB, Convert.FromHexString("000100" + "000000020003")));
+        RecordData.Parse(DnsRecordType.SVCB, "1 . key999").ToWire().ShouldBe(Convert.FromHexString("000100" + "03e70000"));
+    }
 }
