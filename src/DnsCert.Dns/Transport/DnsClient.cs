@@ -86,15 +86,17 @@ public sealed class DnsClient : IAsyncDisposable
     }
 
     private async Task<DnsExchange> SendTcpCoreAsync(DnsMessage query, DnsQuestion? question, List<DnsAttempt> attempts,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool isRetry = false)
     {
         var sentAt = _options.TimeProvider.GetUtcNow();
         var started = _options.TimeProvider.GetTimestamp();
         byte[] bytes = [];
         IPEndPoint? local = null;
+        DnsTcpConnection? connection = null;
+        var reused = false;
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken);
+            (connection, reused) = await GetConnectionAsync(cancellationToken);
             local = connection.LocalEndPoint;
             query.Id = connection.NextId();
             (bytes, var mac) = Sign(query.Encode());
@@ -139,6 +141,13 @@ public sealed class DnsClient : IAsyncDisposable
                 },
                 Error = ex.Message,
             });
+            // RFC 7766 §6.2.3: servers may close idle connections at any time; a query caught by that is resent once
+            // on a new connection.
+            if (ex is DnsTransportException and not DnsTimeoutException && reused && !isRetry && connection is { IsOpen: false })
+            {
+                return await SendTcpCoreAsync(query, question, attempts, cancellationToken, isRetry: true);
+            }
+
             if (ex is DnsTransportException transport)
             {
                 throw transport is DnsTimeoutException
@@ -153,14 +162,14 @@ public sealed class DnsClient : IAsyncDisposable
     private (byte[] Bytes, byte[] Mac) Sign(byte[] query) =>
         _options.TsigKey is { } key ? TsigSigner.Sign(query, key, _options.TimeProvider.GetUtcNow()) : (query, []);
 
-    private async Task<DnsTcpConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    private async Task<(DnsTcpConnection Connection, bool Reused)> GetConnectionAsync(CancellationToken cancellationToken)
     {
         await _connectLock.WaitAsync(cancellationToken);
         try
         {
             if (_tcp is { IsOpen: true })
             {
-                return _tcp;
+                return (_tcp, true);
             }
 
             if (_tcp is not null)
@@ -169,7 +178,7 @@ public sealed class DnsClient : IAsyncDisposable
             }
 
             _tcp = await DnsTcpConnection.ConnectAsync(Server, _options.Timeout, cancellationToken);
-            return _tcp;
+            return (_tcp, false);
         }
         finally
         {

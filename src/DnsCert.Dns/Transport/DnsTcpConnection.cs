@@ -91,17 +91,20 @@ public sealed class DnsTcpConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         var id = DnsMessage.PeekId(query) ?? throw new ArgumentException("query shorter than a header", nameof(query));
         var pending = new Pending(question, new TaskCompletionSource<(byte[], DnsMessage)>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!IsOpen)
-        {
-            throw new DnsTransportException($"connection to {Server} is closed");
-        }
-
         if (!_pending.TryAdd(id, pending))
         {
             throw new DnsTransportException($"query ID {id} is already outstanding on this connection");
         }
 
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        // Checked after registering: if the read loop ends now, it either sees this entry and fails it or we see
+        // the closed state here, so no query waits for a connection that is gone.
+        if (!IsOpen)
+        {
+            _pending.TryRemove(new KeyValuePair<ushort, Pending>(id, pending));
+            throw new DnsTransportException($"connection to {Server} is closed");
+        }
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
         {
@@ -119,14 +122,9 @@ public sealed class DnsTcpConnection : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            if (_closing.IsCancellationRequested)
-            {
-                throw new DnsTransportException($"connection to {Server} closed before the response arrived");
-            }
-
             throw new DnsTimeoutException($"no TCP response from {Server} within {timeout.TotalMilliseconds} ms");
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             await CloseAsync();
             throw new DnsTransportException($"TCP write to {Server} failed: {ex.Message}", ex);
@@ -183,6 +181,10 @@ public sealed class DnsTcpConnection : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
+        foreach (var pending in _pending.Values)
+        {
+            pending.Completion.TrySetException(new DnsTransportException($"connection to {Server} closed before the response arrived"));
+        }
     }
 
     private async Task CloseAsync()

@@ -168,6 +168,19 @@ public class DnsClientTests
     }
 
     [Fact]
+    public async Task Closed_tcp_connection_is_replaced_transparentlyAsync()
+    {
+        await using var server = new TestDnsServer((q, _) => [new ServerReply(Answer(q))], closeTcpAfterReply: true);
+        await using var client = new DnsClient(server.EndPoint, new DnsClientOptions { UseTcpOnly = true, Timeout = TimeSpan.FromSeconds(2) });
+        for (var i = 0; i < 3; i++)
+        {
+            (await client.QueryAsync(s_name, DnsRecordType.A)).Response.Answers.Count.ShouldBe(1);
+        }
+
+        server.TcpConnections.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Tcp_timeout_is_reportedAsync()
     {
         await using var server = new TestDnsServer((_, _) => []);

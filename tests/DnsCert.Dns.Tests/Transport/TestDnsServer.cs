@@ -25,10 +25,12 @@ internal sealed class TestDnsServer : IAsyncDisposable
     private int _tcpQueries;
     private int _tcpConnections;
 
-    public TestDnsServer(Func<DnsMessage, DnsTransportProtocol, IEnumerable<ServerReply>> handler, int tcpBatch = 1)
+    public TestDnsServer(Func<DnsMessage, DnsTransportProtocol, IEnumerable<ServerReply>> handler, int tcpBatch = 1,
+        bool closeTcpAfterReply = false)
     {
         _handler = handler;
         TcpBatch = tcpBatch;
+        CloseTcpAfterReply = closeTcpAfterReply;
         for (var attempt = 0; ; attempt++)
         {
             _udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -57,6 +59,9 @@ internal sealed class TestDnsServer : IAsyncDisposable
 
     /// <summary>On TCP, wait for this many queries on a connection and then answer them in reverse order.</summary>
     public int TcpBatch { get; }
+
+    /// <summary>Close each TCP connection after answering, like a server with a zero idle timeout.</summary>
+    public bool CloseTcpAfterReply { get; }
 
     public int UdpQueries => Volatile.Read(ref _udpQueries);
 
@@ -174,6 +179,10 @@ internal sealed class TestDnsServer : IAsyncDisposable
                 }
 
                 batch.Clear();
+                if (CloseTcpAfterReply)
+                {
+                    return;
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
