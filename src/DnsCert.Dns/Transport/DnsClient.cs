@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using DnsCert.Dns.Messages;
+using DnsCert.Dns.Messages.Edns;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Security;
 
@@ -36,7 +37,11 @@ public sealed class DnsClient : IAsyncDisposable
         var query = DnsMessage.CreateQuery(name, type, dnsClass, recursionDesired: recursionDesired);
         if (_options.UdpPayloadSize is { } size)
         {
-            query.Edns = new EdnsInfo { UdpPayloadSize = size };
+            query.Edns = new EdnsInfo { UdpPayloadSize = size, DnssecOk = _options.DnssecOk };
+            if (_options.RequestNsid)
+            {
+                query.Edns.Options.Add(new NsidOption([]));
+            }
         }
 
         return SendAsync(query, cancellationToken);

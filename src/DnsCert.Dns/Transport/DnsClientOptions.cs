@@ -15,6 +15,12 @@ public sealed class DnsClientOptions
     /// <summary>EDNS buffer size advertised and used for receiving; null sends queries without EDNS.</summary>
     public ushort? UdpPayloadSize { get; init; } = EdnsInfo.DefaultUdpPayloadSize;
 
+    /// <summary>Set the DO bit to ask for DNSSEC records (RFC 3225); needs EDNS.</summary>
+    public bool DnssecOk { get; init; }
+
+    /// <summary>Ask the server to identify itself with an NSID option (RFC 5001); needs EDNS.</summary>
+    public bool RequestNsid { get; init; }
+
     /// <summary>Repeat truncated UDP answers over TCP (RFC 7766 §5).</summary>
     public bool TcpFallbackOnTruncation { get; init; } = true;
 

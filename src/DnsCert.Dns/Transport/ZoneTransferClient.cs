@@ -27,16 +27,33 @@ public sealed class ZoneTransferClient
     /// <exception cref="ZoneTransferException">Refused, or the message sequence is invalid.</exception>
     public async IAsyncEnumerable<ResourceRecord> AxfrAsync(DnsName zone, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var message in AxfrMessagesAsync(zone, cancellationToken))
+        {
+            for (var i = 0; i < message.Message.Answers.Count; i++)
+            {
+                yield return message.Message.Answers[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Streams the transfer message by message, each with its exact bytes and arrival time, for callers that keep
+    /// evidence. Ends after the message holding the closing SOA.
+    /// </summary>
+    public async IAsyncEnumerable<ZoneTransferMessage> AxfrMessagesAsync(DnsName zone,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         var query = DnsMessage.CreateQuery(zone, DnsRecordType.AXFR);
         var tracker = new TransferTracker(null);
-        await foreach (var (_, message) in TransferAsync(query, cancellationToken))
+        var started = _options.TimeProvider.GetTimestamp();
+        await foreach (var (bytes, message) in TransferAsync(query, cancellationToken))
         {
             foreach (var record in message.Answers)
             {
                 tracker.Add(record);
-                yield return record;
             }
 
+            yield return new ZoneTransferMessage(bytes, message, _options.TimeProvider.GetElapsedTime(started));
             if (tracker.Done)
             {
                 yield break;

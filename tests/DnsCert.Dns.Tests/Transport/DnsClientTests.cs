@@ -1,5 +1,6 @@
 using System.Net;
 using DnsCert.Dns.Messages;
+using DnsCert.Dns.Messages.Edns;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Security;
@@ -40,6 +41,26 @@ public class DnsClientTests
         DnsMessage.Decode(exchange.ResponseBytes.Span).Answers.Count.ShouldBe(1);
         exchange.RoundTripTime.ShouldBeGreaterThan(TimeSpan.Zero);
         exchange.Final.LocalEndPoint!.Port.ShouldBeGreaterThanOrEqualTo(1024);
+    }
+
+    [Fact]
+    public async Task Edns_flags_and_nsid_are_sent_and_readAsync()
+    {
+        EdnsInfo? seen = null;
+        await using var server = new TestDnsServer((q, _) =>
+        {
+            seen = q.Edns;
+            var response = DnsMessage.Decode(Answer(q));
+            response.Edns = new EdnsInfo { Options = { new NsidOption("ns1.lab"u8.ToArray()) } };
+            return [new ServerReply(response.Encode())];
+        });
+        await using var client = new DnsClient(server.EndPoint, new DnsClientOptions { DnssecOk = true, RequestNsid = true, UdpPayloadSize = 1400 });
+        var exchange = await client.QueryAsync(s_name, DnsRecordType.A);
+
+        seen.ShouldNotBeNull().DnssecOk.ShouldBeTrue();
+        seen.UdpPayloadSize.ShouldBe((ushort)1400);
+        seen.GetOption<NsidOption>().ShouldNotBeNull().Identifier.Length.ShouldBe(0);
+        exchange.Response.Edns!.GetOption<NsidOption>()!.Identifier.ToArray().ShouldBe("ns1.lab"u8.ToArray());
     }
 
     [Fact]

@@ -62,6 +62,29 @@ public class ZoneTransferClientTests
     }
 
     [Fact]
+    public async Task Axfr_messages_keep_their_bytes_as_evidenceAsync()
+    {
+        var soa = R("@ SOA ns hostmaster 5 1 1 1 1");
+        byte[][] sent = [];
+        await using var server = new TestDnsServer((q, _) =>
+        {
+            sent = [Message(q, true, soa, R("a A 192.0.2.1")), Message(q, false, R("b A 192.0.2.2"), soa)];
+            return sent.Select(m => new ServerReply(m));
+        });
+        var client = new ZoneTransferClient(server.EndPoint, Options);
+        var messages = new List<ZoneTransferMessage>();
+        await foreach (var message in client.AxfrMessagesAsync(s_zone))
+        {
+            messages.Add(message);
+        }
+
+        messages.Count.ShouldBe(2);
+        messages[0].Bytes.ToArray().ShouldBe(sent[0]);
+        messages[1].Bytes.ToArray().ShouldBe(sent[1]);
+        messages[1].Elapsed.ShouldBeGreaterThanOrEqualTo(messages[0].Elapsed);
+    }
+
+    [Fact]
     public async Task Axfr_refusal_reports_the_rcodeAsync()
     {
         await using var server = new TestDnsServer((q, _) =>
