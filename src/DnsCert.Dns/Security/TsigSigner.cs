@@ -104,6 +104,52 @@ public static class TsigSigner
         return skew > tsig.Fudge ? TsigStatus.BadTime : TsigStatus.Valid;
     }
 
+    /// <summary>
+    /// Signs a later message of a multi-message response (RFC 8945 §5.3.1): the MAC covers the prior MAC, any
+    /// unsigned messages sent since it, this message and only the TSIG timers.
+    /// </summary>
+    public static (byte[] Message, byte[] Mac) SignSubsequent(ReadOnlySpan<byte> message, TsigKey key, DateTimeOffset now,
+        ReadOnlySpan<byte> priorMac, IReadOnlyList<byte[]>? unsignedSince = null, ushort fudge = DefaultFudge)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (message.Length < DnsMessage.HeaderSize)
+        {
+            throw new DnsFormatException(0, "message shorter than a header");
+        }
+
+        var time = (ulong)now.ToUnixTimeSeconds();
+        var originalId = BinaryPrimitives.ReadUInt16BigEndian(message);
+        var mac = ComputeSubsequentMac(key, priorMac, unsignedSince ?? [], message, originalId, time, fudge, decrementArcount: false);
+        var record = new ResourceRecord(key.Name, DnsClass.ANY, 0, new TsigRecord(key.Algorithm, time, fudge, mac, originalId, 0, []));
+        using var writer = new DnsWireWriter(message.Length + 128);
+        writer.WriteBytes(message);
+        record.Write(writer, compress: false);
+        var signed = writer.ToArray();
+        BinaryPrimitives.WriteUInt16BigEndian(signed.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(signed.AsSpan(10)) + 1));
+        return (signed, mac);
+    }
+
+    internal static byte[] ComputeSubsequentMac(TsigKey key, ReadOnlySpan<byte> priorMac, IReadOnlyList<byte[]> unsignedSince,
+        ReadOnlySpan<byte> message, ushort originalId, ulong time, ushort fudge, bool decrementArcount)
+    {
+        using var writer = new DnsWireWriter(message.Length + 128);
+        writer.WriteUInt16((ushort)priorMac.Length);
+        writer.WriteBytes(priorMac);
+        foreach (var earlier in unsignedSince)
+        {
+            writer.WriteBytes(earlier);
+        }
+
+        writer.WriteUInt16(originalId);
+        writer.WriteBytes(message[2..10]);
+        var arcount = BinaryPrimitives.ReadUInt16BigEndian(message[10..]);
+        writer.WriteUInt16(decrementArcount ? (ushort)(arcount - 1) : arcount);
+        writer.WriteBytes(message[DnsMessage.HeaderSize..]);
+        writer.WriteUInt48(time);
+        writer.WriteUInt16(fudge);
+        return key.ComputeMac(writer.WrittenSpan);
+    }
+
     private static byte[] ComputeMac(TsigKey key, ReadOnlySpan<byte> message, ushort originalId, ReadOnlySpan<byte> requestMac,
         Names.DnsName algorithm, ulong time, ushort fudge, ushort error, ReadOnlySpan<byte> otherData, bool decrementArcount = false)
     {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using DnsCert.Dns.Messages;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
+using DnsCert.Dns.Security;
 
 namespace DnsCert.Dns.Transport;
 
@@ -46,13 +47,14 @@ public sealed class ZoneTransferClient
         var query = DnsMessage.CreateQuery(zone, DnsRecordType.AXFR);
         var tracker = new TransferTracker(null);
         var started = _options.TimeProvider.GetTimestamp();
-        await foreach (var (bytes, message) in TransferAsync(query, cancellationToken))
+        await foreach (var (bytes, message, mayEnd) in TransferAsync(query, cancellationToken))
         {
             foreach (var record in message.Answers)
             {
                 tracker.Add(record);
             }
 
+            RequireSignedEnd(tracker, mayEnd);
             yield return new ZoneTransferMessage(bytes, message, _options.TimeProvider.GetElapsedTime(started));
             if (tracker.Done)
             {
@@ -75,7 +77,7 @@ public sealed class ZoneTransferClient
         var tracker = new TransferTracker(currentSerial);
         var records = new List<ResourceRecord>();
         var raw = new List<ReadOnlyMemory<byte>>();
-        await foreach (var (bytes, message) in TransferAsync(query, cancellationToken))
+        await foreach (var (bytes, message, mayEnd) in TransferAsync(query, cancellationToken))
         {
             raw.Add(bytes);
             foreach (var record in message.Answers)
@@ -84,6 +86,7 @@ public sealed class ZoneTransferClient
                 records.Add(record);
             }
 
+            RequireSignedEnd(tracker, mayEnd);
             if (tracker.Done)
             {
                 return BuildIxfrResult(tracker, records, raw);
@@ -91,6 +94,15 @@ public sealed class ZoneTransferClient
         }
 
         throw new ZoneTransferException($"IXFR of {zone} from {Server} ended before the closing SOA");
+    }
+
+    // RFC 8945 §5.3.1: the last message of a TSIG-protected transfer must itself be signed.
+    private static void RequireSignedEnd(TransferTracker tracker, bool mayEnd)
+    {
+        if (tracker.Done && !mayEnd)
+        {
+            throw new ZoneTransferException("the transfer's last message is not signed");
+        }
     }
 
     private static IxfrResult BuildIxfrResult(TransferTracker tracker, List<ResourceRecord> records, List<ReadOnlyMemory<byte>> raw)
@@ -130,12 +142,19 @@ public sealed class ZoneTransferClient
         return new IxfrResult { CurrentSoa = current, IsIncremental = true, Deltas = deltas, ResponseMessages = raw };
     }
 
-    private async IAsyncEnumerable<(byte[] Bytes, DnsMessage Message)> TransferAsync(DnsMessage query,
+    private async IAsyncEnumerable<(byte[] Bytes, DnsMessage Message, bool MayEnd)> TransferAsync(DnsMessage query,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         query.Id = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
         var question = query.Questions[0];
         var bytes = query.Encode();
+        TsigStreamVerifier? verifier = null;
+        if (_options.TsigKey is { } key)
+        {
+            (bytes, var requestMac) = TsigSigner.Sign(bytes, key, _options.TimeProvider.GetUtcNow());
+            verifier = new TsigStreamVerifier(key, requestMac);
+        }
+
         using var socket = new System.Net.Sockets.Socket(Server.AddressFamily, System.Net.Sockets.SocketType.Stream,
             System.Net.Sockets.ProtocolType.Tcp);
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -196,8 +215,17 @@ public sealed class ZoneTransferClient
                 throw new ZoneTransferException($"zone transfer refused with {message.ResponseCode}") { ResponseCode = message.ResponseCode };
             }
 
+            if (verifier is not null)
+            {
+                var status = verifier.Add(frame, message, _options.TimeProvider.GetUtcNow());
+                if (status != TsigStatus.Valid && (first || status != TsigStatus.NotSigned))
+                {
+                    throw new ZoneTransferException($"transfer message failed TSIG verification: {status}");
+                }
+            }
+
             first = false;
-            yield return (frame, message);
+            yield return (frame, message, verifier?.CanEnd ?? true);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using DnsCert.Dns.Messages;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
+using DnsCert.Dns.Security;
 using DnsCert.Dns.Transport;
 using DnsCert.Dns.Zones;
 
@@ -170,5 +171,44 @@ public class ZoneTransferClientTests
         var result = await new ZoneTransferClient(server.EndPoint, Options).IxfrAsync(s_zone, 3);
         result.IsIncremental.ShouldBeFalse();
         result.FullZone.Count.ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, false, false)]
+    public async Task Tsig_protected_axfr_needs_a_signed_chain_ending_signedAsync(bool signFirst, bool signLast, bool succeeds)
+    {
+        var key = new TsigKey(DnsName.Parse("xfr."), [7, 7, 7, 7, 7, 7, 7, 7]);
+        var soa = R("@ SOA ns hostmaster 5 1 1 1 1");
+        await using var server = new TestDnsServer((q, _) =>
+        {
+            var requestMac = ((TsigRecord)q.Tsig!.Data).Mac.ToArray();
+            var m1 = Message(q, true, soa, R("a A 192.0.2.1"));
+            var m2 = Message(q, false, R("b A 192.0.2.2"));
+            var m3 = Message(q, false, R("c A 192.0.2.3"), soa);
+            var (s1, mac1) = signFirst ? TsigSigner.Sign(m1, key, DateTimeOffset.UtcNow, requestMac) : (m1, []);
+            var s3 = signLast ? TsigSigner.SignSubsequent(m3, key, DateTimeOffset.UtcNow, mac1, [m2]).Message : m3;
+            return [new ServerReply(s1), new ServerReply(m2), new ServerReply(s3)];
+        });
+        var client = new ZoneTransferClient(server.EndPoint, new DnsClientOptions { TsigKey = key, Timeout = TimeSpan.FromSeconds(2) });
+        var records = new List<ResourceRecord>();
+        async Task RunAsync()
+        {
+            await foreach (var record in client.AxfrAsync(s_zone))
+            {
+                records.Add(record);
+            }
+        }
+
+        if (succeeds)
+        {
+            await RunAsync();
+            records.Count.ShouldBe(5);
+        }
+        else
+        {
+            (await Should.ThrowAsync<ZoneTransferException>(RunAsync)).Message.ShouldContain(signFirst ? "not signed" : "TSIG");
+        }
     }
 }
