@@ -61,6 +61,9 @@ public sealed record DnsAttempt
     /// <summary>Datagrams or frames ignored because source, ID or question did not match, or they did not decode.</summary>
     public int IgnoredPackets { get; init; }
 
+    /// <summary>The last datagram ignored (wrong source, ID or question, undecodable, unverifiable), as evidence.</summary>
+    public ReadOnlyMemory<byte> LastIgnoredBytes { get; init; }
+
     /// <summary>Error text for failed attempts.</summary>
     public string? Error { get; init; }
 }

@@ -52,7 +52,7 @@ public sealed class DnsClient : IAsyncDisposable
     /// </summary>
     /// <exception cref="DnsTimeoutException">No attempt got an acceptable response.</exception>
     /// <exception cref="DnsTransportException">The network failed.</exception>
-    /// <exception cref="DnsFormatException">The server's TCP response was malformed.</exception>
+    /// <exception cref="DnsResponseFormatException">The server's TCP response was malformed.</exception>
     public async Task<DnsExchange> SendAsync(DnsMessage query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -82,6 +82,11 @@ public sealed class DnsClient : IAsyncDisposable
                 }
 
                 return await SendTcpCoreAsync(query, question, attempts, cancellationToken);
+            }
+
+            if (attempts.All(a => a.Outcome == DnsAttemptOutcome.NetworkError))
+            {
+                throw new DnsTransportException($"UDP to {Server} failed: {attempts[^1].Error}") { Attempts = attempts };
             }
 
             throw new DnsTimeoutException($"no response from {Server} after {attempts.Count} UDP attempts") { Attempts = attempts };
@@ -128,7 +133,7 @@ public sealed class DnsClient : IAsyncDisposable
             });
             return new DnsExchange(query, response, attempts);
         }
-        catch (Exception ex) when (ex is DnsTransportException or DnsFormatException)
+        catch (DnsTransportException ex)
         {
             attempts.Add(new DnsAttempt
             {
@@ -136,12 +141,13 @@ public sealed class DnsClient : IAsyncDisposable
                 Server = Server,
                 LocalEndPoint = local,
                 QueryBytes = bytes,
+                ResponseBytes = (ex as DnsResponseFormatException)?.ResponseBytes ?? default,
                 SentAt = sentAt,
                 Elapsed = _options.TimeProvider.GetElapsedTime(started),
                 Outcome = ex switch
                 {
                     DnsTimeoutException => DnsAttemptOutcome.TimedOut,
-                    DnsFormatException => DnsAttemptOutcome.Malformed,
+                    DnsResponseFormatException => DnsAttemptOutcome.Malformed,
                     _ => DnsAttemptOutcome.NetworkError,
                 },
                 Error = ex.Message,
@@ -153,14 +159,16 @@ public sealed class DnsClient : IAsyncDisposable
                 return await SendTcpCoreAsync(query, question, attempts, cancellationToken, isRetry: true);
             }
 
-            if (ex is DnsTransportException transport)
+            throw ex switch
             {
-                throw transport is DnsTimeoutException
-                    ? new DnsTimeoutException(transport.Message, transport) { Attempts = attempts }
-                    : new DnsTransportException(transport.Message, transport) { Attempts = attempts };
-            }
-
-            throw;
+                DnsTimeoutException => new DnsTimeoutException(ex.Message, ex) { Attempts = attempts },
+                DnsResponseFormatException format => new DnsResponseFormatException(ex.Message, ex)
+                {
+                    Attempts = attempts,
+                    ResponseBytes = format.ResponseBytes,
+                },
+                _ => new DnsTransportException(ex.Message, ex) { Attempts = attempts },
+            };
         }
     }
 

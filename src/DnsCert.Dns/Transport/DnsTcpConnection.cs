@@ -84,7 +84,7 @@ public sealed class DnsTcpConnection : IAsyncDisposable
     /// <summary>Sends a query and waits for the response with the same ID and question.</summary>
     /// <exception cref="DnsTimeoutException">No response within <paramref name="timeout"/>.</exception>
     /// <exception cref="DnsTransportException">The connection failed or the ID is already outstanding.</exception>
-    /// <exception cref="DnsFormatException">The matching response is malformed.</exception>
+    /// <exception cref="DnsResponseFormatException">The matching response is malformed.</exception>
     public async Task<(byte[] Bytes, DnsMessage Message)> ExchangeAsync(byte[] query, DnsQuestion? question, TimeSpan timeout,
         CancellationToken cancellationToken = default)
     {
@@ -162,7 +162,10 @@ public sealed class DnsTcpConnection : IAsyncDisposable
                 catch (DnsFormatException ex)
                 {
                     // On TCP the stream is already bound to the server; a bad frame with our ID is the server's answer.
-                    pending.Completion.TrySetException(ex);
+                    pending.Completion.TrySetException(new DnsResponseFormatException($"malformed response from {Server}: {ex.Message}", ex)
+                    {
+                        ResponseBytes = frame,
+                    });
                     continue;
                 }
 

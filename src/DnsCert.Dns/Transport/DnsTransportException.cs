@@ -44,3 +44,27 @@ public sealed class DnsTimeoutException : DnsTransportException
     {
     }
 }
+
+/// <summary>The server's response (matched by ID on TCP) could not be decoded; the bytes are kept as evidence.</summary>
+public sealed class DnsResponseFormatException : DnsTransportException
+{
+    /// <summary>Creates an exception.</summary>
+    public DnsResponseFormatException()
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public DnsResponseFormatException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and the decoder's error.</summary>
+    public DnsResponseFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The undecodable response as received.</summary>
+    public ReadOnlyMemory<byte> ResponseBytes { get; init; }
+}

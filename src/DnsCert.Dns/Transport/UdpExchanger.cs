@@ -35,6 +35,7 @@ internal static class UdpExchanger
         var started = time.GetTimestamp();
         var ignored = 0;
         string? lastProblem = null;
+        byte[]? lastIgnored = null;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
@@ -50,6 +51,7 @@ internal static class UdpExchanger
                 {
                     ignored++;
                     lastProblem = $"ignored datagram from {from} (source, ID or QR mismatch)";
+                    lastIgnored = data.ToArray();
                     continue;
                 }
 
@@ -63,6 +65,7 @@ internal static class UdpExchanger
                     // A spoofer can match source and ID; keep listening for the genuine answer (RFC 5452 §9.1).
                     ignored++;
                     lastProblem = $"ignored undecodable response: {ex.Reason}";
+                    lastIgnored = data.ToArray();
                     continue;
                 }
 
@@ -71,6 +74,7 @@ internal static class UdpExchanger
                     // RFC 5452 §9.1: the echoed question is part of the match, so an answer without it is not accepted.
                     ignored++;
                     lastProblem = "ignored response with a different question";
+                    lastIgnored = data.ToArray();
                     continue;
                 }
 
@@ -78,6 +82,7 @@ internal static class UdpExchanger
                 {
                     ignored++;
                     lastProblem = "ignored response that failed TSIG verification";
+                    lastIgnored = data.ToArray();
                     continue;
                 }
 
@@ -92,13 +97,15 @@ internal static class UdpExchanger
                     Elapsed = time.GetElapsedTime(started),
                     Outcome = response.IsTruncated ? DnsAttemptOutcome.Truncated : DnsAttemptOutcome.Answered,
                     IgnoredPackets = ignored,
+                    LastIgnoredBytes = lastIgnored,
                 };
                 return (attempt, response);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (Failed(server, local, query, sentAt, time.GetElapsedTime(started), DnsAttemptOutcome.TimedOut, ignored, lastProblem ?? "no response"), null);
+            return (Failed(server, local, query, sentAt, time.GetElapsedTime(started), DnsAttemptOutcome.TimedOut, ignored, lastProblem ?? "no response")
+                with { LastIgnoredBytes = lastIgnored }, null);
         }
         catch (SocketException ex)
         {

@@ -9,6 +9,9 @@ internal sealed class ZoneTokenizer
 {
     private readonly string _fileName;
     private readonly List<ZoneToken> _tokens = [];
+
+    // Reused for every token: a zone has millions of tokens and each would otherwise cost a builder.
+    private readonly System.Text.StringBuilder _text = new(64);
     private int _depth;
     private int _openLine;
     private int _openColumn;
@@ -95,6 +98,14 @@ internal sealed class ZoneTokenizer
     {
         var i = start + 1;
         var sb = new System.Text.StringBuilder();
+        var end = line.IndexOf('"', i);
+        if (end >= 0 && line.IndexOf('\\', i, end - i) < 0)
+        {
+            // Common case: no escapes, so the content is a plain substring.
+            text = line[i..end];
+            return end + 1;
+        }
+
         while (i < line.Length && line[i] != '"')
         {
             if (line[i] == '\\' && i + 1 < line.Length)
@@ -119,7 +130,7 @@ internal sealed class ZoneTokenizer
 
     private int ReadWord(string line, int start, int lineNumber)
     {
-        var sb = new System.Text.StringBuilder();
+        var sb = _text.Clear();
         var i = start;
         while (i < line.Length)
         {

@@ -149,6 +149,7 @@ public class DnsClientTests
         exchange.Response.Answers.Single().Data.ShouldBeOfType<ARecord>().Address.ShouldBe(IPAddress.Parse("192.0.2.7"));
         exchange.Attempts.Count.ShouldBe(1);
         exchange.Final.IgnoredPackets.ShouldBe(5);
+        exchange.Final.LastIgnoredBytes.ToArray().ShouldBe(new byte[] { 0x12 });
     }
 
     [Fact]
@@ -199,6 +200,38 @@ public class DnsClientTests
         }
 
         server.TcpConnections.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Malformed_tcp_answer_is_reported_as_a_format_errorAsync()
+    {
+        byte[] sent = [];
+        await using var server = new TestDnsServer((q, _) =>
+        {
+            sent = Answer(q)[..^2];
+            return [new ServerReply(sent)];
+        });
+        await using var client = new DnsClient(server.EndPoint, new DnsClientOptions { UseTcpOnly = true, Timeout = TimeSpan.FromSeconds(2) });
+        var ex = await Should.ThrowAsync<DnsResponseFormatException>(() => client.QueryAsync(s_name, DnsRecordType.A));
+        ex.ResponseBytes.ToArray().ShouldBe(sent);
+        ex.InnerException.ShouldBeOfType<DnsResponseFormatException>().InnerException.ShouldBeOfType<DnsFormatException>();
+        ex.Attempts.Single().Outcome.ShouldBe(DnsAttemptOutcome.Malformed);
+        ex.Attempts.Single().ResponseBytes.ToArray().ShouldBe(sent);
+    }
+
+    [Fact]
+    public async Task Refused_tcp_connection_is_a_transport_error_not_a_timeoutAsync()
+    {
+        IPEndPoint closed;
+        await using (var server = new TestDnsServer((_, _) => []))
+        {
+            closed = server.EndPoint;
+        }
+
+        await using var client = new DnsClient(closed, new DnsClientOptions { UseTcpOnly = true, Timeout = TimeSpan.FromSeconds(2) });
+        var ex = await Should.ThrowAsync<DnsTransportException>(() => client.QueryAsync(s_name, DnsRecordType.A));
+        ex.ShouldNotBeOfType<DnsTimeoutException>();
+        ex.Attempts.Single().Outcome.ShouldBe(DnsAttemptOutcome.NetworkError);
     }
 
     [Fact]
