@@ -52,16 +52,16 @@ public sealed class DnsMessage
     public DnsResponseCode ResponseCode { get; set; }
 
     /// <summary>Question section.</summary>
-    public IList<DnsQuestion> Questions { get; } = new List<DnsQuestion>();
+    public IList<DnsQuestion> Questions { get; private init; } = new List<DnsQuestion>();
 
     /// <summary>Answer section.</summary>
-    public IList<ResourceRecord> Answers { get; } = new List<ResourceRecord>();
+    public IList<ResourceRecord> Answers { get; private init; } = new List<ResourceRecord>();
 
     /// <summary>Authority section.</summary>
-    public IList<ResourceRecord> Authorities { get; } = new List<ResourceRecord>();
+    public IList<ResourceRecord> Authorities { get; private init; } = new List<ResourceRecord>();
 
     /// <summary>Additional section without OPT and TSIG.</summary>
-    public IList<ResourceRecord> Additionals { get; } = new List<ResourceRecord>();
+    public IList<ResourceRecord> Additionals { get; private init; } = new List<ResourceRecord>();
 
     /// <summary>EDNS parameters, or null when the message has no OPT record.</summary>
     public EdnsInfo? Edns { get; set; }
@@ -94,8 +94,23 @@ public sealed class DnsMessage
 
         var reader = new DnsWireReader(data);
         reader.EnableNameCache();
-        var message = new DnsMessage { Id = reader.ReadUInt16() };
+        var id = reader.ReadUInt16();
         var flags = reader.ReadUInt16();
+        var questions = reader.ReadUInt16();
+        var answers = reader.ReadUInt16();
+        var authorities = reader.ReadUInt16();
+        var additionals = reader.ReadUInt16();
+
+        // Lists sized from the counts, but never beyond what the bytes could hold (a question is at least 5
+        // octets, a record 11), so a forged count cannot make us allocate much.
+        var message = new DnsMessage
+        {
+            Id = id,
+            Questions = new List<DnsQuestion>(Math.Min(questions, data.Length / 5)),
+            Answers = new List<ResourceRecord>(Math.Min(answers, data.Length / 11)),
+            Authorities = new List<ResourceRecord>(Math.Min(authorities, data.Length / 11)),
+            Additionals = new List<ResourceRecord>(Math.Min(additionals, data.Length / 11)),
+        };
         message.IsResponse = (flags & 0x8000) != 0;
         message.OpCode = (DnsOpCode)((flags >> 11) & 0xF);
         message.IsAuthoritative = (flags & 0x0400) != 0;
@@ -106,10 +121,6 @@ public sealed class DnsMessage
         message.AuthenticData = (flags & 0x0020) != 0;
         message.CheckingDisabled = (flags & 0x0010) != 0;
         var rcode = flags & 0xF;
-        var questions = reader.ReadUInt16();
-        var answers = reader.ReadUInt16();
-        var authorities = reader.ReadUInt16();
-        var additionals = reader.ReadUInt16();
 
         for (var i = 0; i < questions; i++)
         {

@@ -64,6 +64,23 @@ public class ZoneFileReaderTests
     }
 
     [Fact]
+    public async Task Streams_are_read_sync_and_asyncAsync()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Sample);
+        using var stream = new MemoryStream(bytes);
+        ZoneFileReader.Read(stream).Count().ShouldBe(8);
+        stream.CanRead.ShouldBeTrue();
+        stream.Position = 0;
+        var count = 0;
+        await foreach (var unused in ZoneFileReader.ReadAsync(stream))
+        {
+            count++;
+        }
+
+        count.ShouldBe(8);
+    }
+
+    [Fact]
     public void Reader_is_lazy()
     {
         // A syntax error on the last line must not prevent reading the first records.
