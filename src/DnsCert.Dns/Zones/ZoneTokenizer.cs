@@ -7,6 +7,12 @@ namespace DnsCert.Dns.Zones;
 /// </summary>
 internal sealed class ZoneTokenizer
 {
+    /// <summary>
+    /// Most tokens in one logical entry. RDATA is at most 65535 octets, so no real record comes close; the cap stops a
+    /// stray '(' from swallowing the rest of a large file into memory before the error is reported.
+    /// </summary>
+    public const int MaxEntryTokens = 70_000;
+
     private readonly string _fileName;
     private readonly List<ZoneToken> _tokens = [];
 
@@ -80,6 +86,13 @@ internal sealed class ZoneTokenizer
                     i = ReadWord(line, i, lineNumber);
                     continue;
             }
+        }
+
+        if (_tokens.Count > MaxEntryTokens)
+        {
+            throw _depth > 0
+                ? new ZoneFileException(_fileName, _openLine, _openColumn, $"entry longer than {MaxEntryTokens} tokens: is this '(' closed?")
+                : new ZoneFileException(_fileName, lineNumber, 1, $"entry longer than {MaxEntryTokens} tokens");
         }
 
         return _depth == 0 ? _tokens : null;

@@ -93,6 +93,25 @@ public class ZoneFileReaderTests
     }
 
     [Fact]
+    public void Unclosed_parenthesis_fails_early_at_the_parenthesis()
+    {
+        IEnumerable<string> Lines()
+        {
+            yield return "$TTL 60";
+            yield return "a TXT ( \"start\"";
+            for (var i = 0; i < 20_000; i++)
+            {
+                yield return "b A 192.0.2.1 c A 192.0.2.2";
+            }
+        }
+
+        var ex = Should.Throw<ZoneFileException>(() => Parse(string.Join('\n', Lines())));
+        ex.Line.ShouldBe(2);
+        ex.Column.ShouldBe(7);
+        ex.Reason.ShouldContain("closed");
+    }
+
+    [Fact]
     public void Ttl_falls_back_to_the_previous_explicit_ttl()
     {
         var records = Parse("a.example. 120 IN A 192.0.2.1\nb.example. IN A 192.0.2.2\n");
