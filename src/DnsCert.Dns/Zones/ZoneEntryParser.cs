@@ -307,6 +307,13 @@ internal sealed class ZoneEntryParser
         }
 
         var width = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
+
+        // Nothing wider than a whole name can be valid, and an unchecked width would let one line allocate gigabytes.
+        if (width > Names.DnsName.MaxWireLength)
+        {
+            throw Error(token, $"$GENERATE width {width} is larger than a domain name");
+        }
+
         var radix = parts.Length > 2 ? parts[2] : "d";
         var number = (long)value + offset;
         if (number < 0)

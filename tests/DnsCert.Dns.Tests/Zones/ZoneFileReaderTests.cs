@@ -169,6 +169,7 @@ public class ZoneFileReaderTests
     [InlineData("$TTL 60\nwww IN A 192.0.2.1\nwww CH A 192.0.2.1\n", 3, 5, "same class")]
     [InlineData("$TTL 60\n$GENERATE 5-1 $ A 192.0.2.$\n", 2, 11, "start <= stop")]
     [InlineData("$TTL 60\nx IN DS 1 8 2 ABC\n", 2, 15, "odd number")]
+    [InlineData("$TTL 60\n$GENERATE 1-2 h${0,2000000000,d} A 192.0.2.1\n", 2, 15, "larger than a domain name")]
     [InlineData("$TTL 60\nx IN TYPE99 \\# 3 abcd\n", 2, 16, "does not match")]
     public void Errors_carry_file_line_and_column(string text, int line, int column, string reason)
     {
