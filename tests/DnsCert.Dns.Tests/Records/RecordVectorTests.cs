@@ -245,6 +245,11 @@ public class RecordVectorTests
         empty.ToString().ShouldBe(@"\# 0");
         RecordData.Parse(DnsRecordType.TXT, empty.ToString()).ToWire().ShouldBeEmpty();
         Should.Throw<ZoneFileException>(() => RecordData.Parse(DnsRecordType.TXT, ""));
+
+        var ds = RecordData.FromWire(DnsRecordType.DS, Convert.FromHexString("00010802"));
+        ds.ToString().ShouldBe(@"\# 4 00010802");
+        RecordData.Parse(DnsRecordType.DS, ds.ToString()).ShouldBe(ds);
+        RecordData.Parse(DnsRecordType.CDS, "0 0 0 00").ToWire().ShouldBe(Convert.FromHexString("0000000000"));
     }
 
     [Fact]
