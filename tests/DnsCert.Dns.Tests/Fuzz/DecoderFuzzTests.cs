@@ -69,23 +69,29 @@ public class DecoderFuzzTests
         var again = DnsMessage.Decode(message.Encode());
         again.Answers.Count.ShouldBe(message.Answers.Count);
         _ = message.ToString();
-        foreach (var record in message.Answers.Concat(message.Authorities).Concat(message.Additionals))
+        var records = message.Answers.Concat(message.Authorities).Concat(message.Additionals).Select(r => r.Data);
+        if (message.Edns is not null)
         {
-            var text = record.Data.ToString();
+            records = records.Append(new OptRecord(message.Edns.Options));
+        }
+
+        foreach (var data in records)
+        {
+            var text = data.ToString();
             RecordData reparsed;
             try
             {
-                reparsed = RecordData.Parse(record.Type, text);
+                reparsed = RecordData.Parse(data.Type, text);
             }
             catch (ZoneFileException ex)
             {
-                throw new InvalidOperationException($"{DnsMnemonics.TypeToString(record.Type)} printed as '{text}' does not parse back: {ex.Reason}");
+                throw new InvalidOperationException($"{DnsMnemonics.TypeToString(data.Type)} printed as '{text}' does not parse back: {ex.Reason}");
             }
 
             // LOC precisions like 0x01 (0 x 10^1 cm) have no exact presentation and read back as 0x00.
-            if (!reparsed.ToWire().AsSpan().SequenceEqual(record.Data.ToWire()) && !HasZeroMantissaPrecision(record.Data))
+            if (!reparsed.ToWire().AsSpan().SequenceEqual(data.ToWire()) && !HasZeroMantissaPrecision(data))
             {
-                throw new InvalidOperationException($"{DnsMnemonics.TypeToString(record.Type)} '{text}' changed in a presentation round trip");
+                throw new InvalidOperationException($"{DnsMnemonics.TypeToString(data.Type)} '{text}' changed in a presentation round trip");
             }
         }
     }
