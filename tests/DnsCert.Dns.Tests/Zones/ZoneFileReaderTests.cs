@@ -193,6 +193,17 @@ public class ZoneFileReaderTests
     }
 
     [Fact]
+    public async Task Async_writer_matches_the_sync_writerAsync()
+    {
+        var sync = new StringWriter();
+        ZoneFileWriter.Write(sync, Parse(Sample));
+        var async = new StringWriter();
+        await ZoneFileWriter.WriteAsync(async, ZoneFileReader.ReadAsync(new StringReader(Sample)));
+        async.ToString().ShouldBe(sync.ToString());
+        sync.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(8);
+    }
+
+    [Fact]
     public void Canonicalize_sorts_and_lowercases()
     {
         var records = Parse("$TTL 60\nB.example. A 192.0.2.2\na.EXAMPLE. MX 10 MAIL.example.\na.example. A 192.0.2.1\nb.example. A 192.0.2.2\n");
