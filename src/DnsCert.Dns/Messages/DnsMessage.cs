@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using DnsCert.Dns.Messages.Edns;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Wire;
@@ -51,16 +52,16 @@ public sealed class DnsMessage
     public DnsResponseCode ResponseCode { get; set; }
 
     /// <summary>Question section.</summary>
-    public IList<DnsQuestion> Questions { get; } = new List<DnsQuestion>();
+    public IList<DnsQuestion> Questions { get; private init; } = new List<DnsQuestion>();
 
     /// <summary>Answer section.</summary>
-    public IList<ResourceRecord> Answers { get; } = new List<ResourceRecord>();
+    public IList<ResourceRecord> Answers { get; private init; } = new List<ResourceRecord>();
 
     /// <summary>Authority section.</summary>
-    public IList<ResourceRecord> Authorities { get; } = new List<ResourceRecord>();
+    public IList<ResourceRecord> Authorities { get; private init; } = new List<ResourceRecord>();
 
     /// <summary>Additional section without OPT and TSIG.</summary>
-    public IList<ResourceRecord> Additionals { get; } = new List<ResourceRecord>();
+    public IList<ResourceRecord> Additionals { get; private init; } = new List<ResourceRecord>();
 
     /// <summary>EDNS parameters, or null when the message has no OPT record.</summary>
     public EdnsInfo? Edns { get; set; }
@@ -92,8 +93,24 @@ public sealed class DnsMessage
         }
 
         var reader = new DnsWireReader(data);
-        var message = new DnsMessage { Id = reader.ReadUInt16() };
+        reader.EnableNameCache();
+        var id = reader.ReadUInt16();
         var flags = reader.ReadUInt16();
+        var questions = reader.ReadUInt16();
+        var answers = reader.ReadUInt16();
+        var authorities = reader.ReadUInt16();
+        var additionals = reader.ReadUInt16();
+
+        // Lists sized from the counts, but never beyond what the bytes could hold (a question is at least 5
+        // octets, a record 11), so a forged count cannot make us allocate much.
+        var message = new DnsMessage
+        {
+            Id = id,
+            Questions = new List<DnsQuestion>(Math.Min(questions, data.Length / 5)),
+            Answers = new List<ResourceRecord>(Math.Min(answers, data.Length / 11)),
+            Authorities = new List<ResourceRecord>(Math.Min(authorities, data.Length / 11)),
+            Additionals = new List<ResourceRecord>(Math.Min(additionals, data.Length / 11)),
+        };
         message.IsResponse = (flags & 0x8000) != 0;
         message.OpCode = (DnsOpCode)((flags >> 11) & 0xF);
         message.IsAuthoritative = (flags & 0x0400) != 0;
@@ -104,10 +121,6 @@ public sealed class DnsMessage
         message.AuthenticData = (flags & 0x0020) != 0;
         message.CheckingDisabled = (flags & 0x0010) != 0;
         var rcode = flags & 0xF;
-        var questions = reader.ReadUInt16();
-        var answers = reader.ReadUInt16();
-        var authorities = reader.ReadUInt16();
-        var additionals = reader.ReadUInt16();
 
         for (var i = 0; i < questions; i++)
         {
@@ -119,21 +132,34 @@ public sealed class DnsMessage
         for (var i = 0; i < additionals; i++)
         {
             var at = reader.Position;
+            if (IsOptAt(data, at))
+            {
+                if (message.Edns is not null)
+                {
+                    throw new DnsFormatException(at, "more than one OPT record (RFC 6891 §6.1.1)");
+                }
+
+                message.Edns = ReadOpt(ref reader, out var extendedRcode);
+                rcode |= extendedRcode << 4;
+                continue;
+            }
+
             var record = ResourceRecord.Read(ref reader);
             switch (record.Type)
             {
                 case DnsRecordType.OPT:
+                    // Reached only when the owner is not a plain zero octet: a pointer to the root is odd but legal.
+                    if (!record.Name.IsRoot)
+                    {
+                        throw new DnsFormatException(at, "OPT record owner must be the root (RFC 6891 §6.1.2)");
+                    }
+
                     if (message.Edns is not null)
                     {
                         throw new DnsFormatException(at, "more than one OPT record (RFC 6891 §6.1.1)");
                     }
 
-                    message.Edns = new EdnsInfo
-                    {
-                        UdpPayloadSize = (ushort)record.Class,
-                        Version = (byte)(record.Ttl >> 16),
-                        Flags = (ushort)record.Ttl,
-                    };
+                    message.Edns = new EdnsInfo { UdpPayloadSize = (ushort)record.Class, Version = (byte)(record.Ttl >> 16), Flags = (ushort)record.Ttl };
                     foreach (var option in ((OptRecord)record.Data).Options)
                     {
                         message.Edns.Options.Add(option);
@@ -163,6 +189,34 @@ public sealed class DnsMessage
 
         message.ResponseCode = (DnsResponseCode)rcode;
         return message;
+    }
+
+    // OPT always has the root owner (a single zero octet), so its type sits right after it.
+    private static bool IsOptAt(ReadOnlySpan<byte> data, int at) =>
+        at + 3 <= data.Length && data[at] == 0 && BinaryPrimitives.ReadUInt16BigEndian(data[(at + 1)..]) == (ushort)DnsRecordType.OPT;
+
+    // Options go straight into EdnsInfo instead of through an OptRecord, saving two allocations per message.
+    private static EdnsInfo ReadOpt(ref DnsWireReader reader, out int extendedRcode)
+    {
+        reader.ReadByte();
+        reader.ReadUInt16();
+        var edns = new EdnsInfo { UdpPayloadSize = reader.ReadUInt16() };
+        var ttl = reader.ReadUInt32();
+        extendedRcode = (int)(ttl >> 24);
+        edns.Version = (byte)(ttl >> 16);
+        edns.Flags = (ushort)ttl;
+        var length = reader.ReadUInt16();
+        var saved = reader.PushLimit(reader.Position + length);
+        while (reader.Remaining > 0)
+        {
+            var optionAt = reader.Position;
+            var code = reader.ReadUInt16();
+            var optionLength = reader.ReadUInt16();
+            edns.Options.Add(EdnsOption.Read(code, reader.ReadBytes(optionLength), optionAt));
+        }
+
+        reader.PopLimit(saved);
+        return edns;
     }
 
     private static void ReadSection(ref DnsWireReader reader, int count, IList<ResourceRecord> section)
@@ -211,36 +265,44 @@ public sealed class DnsMessage
         writer.WriteUInt16((ushort)Answers.Count);
         writer.WriteUInt16((ushort)Authorities.Count);
         writer.WriteUInt16((ushort)additionalCount);
-        foreach (var question in Questions)
+        // Index loops: foreach over IList<T> would box an enumerator per section on every encode.
+        for (var i = 0; i < Questions.Count; i++)
         {
-            question.Write(writer, compress: true);
+            Questions[i].Write(writer, compress: true);
         }
 
-        foreach (var record in Answers)
-        {
-            record.Write(writer);
-        }
-
-        foreach (var record in Authorities)
-        {
-            record.Write(writer);
-        }
-
-        foreach (var record in Additionals)
-        {
-            record.Write(writer);
-        }
-
+        WriteSection(writer, Answers);
+        WriteSection(writer, Authorities);
+        WriteSection(writer, Additionals);
         if (Edns is not null)
         {
-            var ttl = ((uint)((int)ResponseCode >> 4) << 24) | ((uint)Edns.Version << 16) | Edns.Flags;
-            new ResourceRecord(DnsName.Root, (DnsClass)Edns.UdpPayloadSize, ttl, new OptRecord(Edns.Options)).Write(writer);
+            // OPT (RFC 6891 §6.1.2): root owner, CLASS = payload size, TTL = extended RCODE, version and flags.
+            writer.WriteByte(0);
+            writer.WriteUInt16((ushort)DnsRecordType.OPT);
+            writer.WriteUInt16(Edns.UdpPayloadSize);
+            writer.WriteUInt32(((uint)((int)ResponseCode >> 4) << 24) | ((uint)Edns.Version << 16) | Edns.Flags);
+            var lengthAt = writer.Position;
+            writer.WriteUInt16(0);
+            for (var i = 0; i < Edns.Options.Count; i++)
+            {
+                Edns.Options[i].Write(writer);
+            }
+
+            writer.PatchUInt16(lengthAt, (ushort)(writer.Position - lengthAt - 2));
         }
 
         if (Tsig is not null)
         {
             TsigOffset = writer.Position;
             Tsig.Write(writer, compress: false);
+        }
+    }
+
+    private static void WriteSection(DnsWireWriter writer, IList<ResourceRecord> section)
+    {
+        for (var i = 0; i < section.Count; i++)
+        {
+            section[i].Write(writer);
         }
     }
 

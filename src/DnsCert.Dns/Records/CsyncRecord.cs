@@ -14,7 +14,7 @@ public sealed class CsyncRecord : RecordData
         ArgumentNullException.ThrowIfNull(types);
         SoaSerial = soaSerial;
         Flags = flags;
-        _types = [.. types.Distinct().Order()];
+        _types = types is DnsRecordType[] sorted && IsStrictlyAscending(sorted) ? sorted : [.. types.Distinct().Order()];
     }
 
     /// <summary>Child SOA serial the request refers to.</summary>
@@ -47,4 +47,18 @@ public sealed class CsyncRecord : RecordData
 
     internal static CsyncRecord Parse(PresentationReader reader) =>
         new(reader.NextUInt32("SOA serial"), reader.NextUInt16("flags"), TypeBitmap.Parse(reader));
+
+    // The decoder yields bitmap types in strictly ascending order, so they can be kept without re-sorting.
+    private static bool IsStrictlyAscending(DnsRecordType[] types)
+    {
+        for (var i = 1; i < types.Length; i++)
+        {
+            if (types[i] <= types[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -38,8 +38,15 @@ public abstract class DelegationSignerData : RecordData
 
     internal override void AppendPresentation(StringBuilder sb)
     {
-        sb.Append(N(KeyTag)).Append(' ').Append(N(Algorithm)).Append(' ').Append(N(DigestType)).Append(' ');
-        sb.Append(Digest.Length == 0 ? "-" : Convert.ToHexString(Digest.Span));
+        // An empty digest has no hex form in the type syntax (RFC 8078's delete form carries one zero octet).
+        if (Digest.IsEmpty)
+        {
+            AppendGeneric(sb);
+            return;
+        }
+
+        sb.Append(N(KeyTag)).Append(' ').Append(N(Algorithm)).Append(' ').Append(N(DigestType)).Append(' ')
+            .Append(Convert.ToHexString(Digest.Span));
     }
 
     private protected static (ushort KeyTag, byte Algorithm, byte DigestType, byte[] Digest) ReadFields(ref DnsWireReader reader) =>
@@ -50,15 +57,6 @@ public abstract class DelegationSignerData : RecordData
         var keyTag = reader.NextUInt16("key tag");
         var algorithm = reader.NextUInt8("algorithm");
         var digestType = reader.NextUInt8("digest type");
-
-        // RFC 8078 §4: "0 0 0 00" and a "-" digest are used by CDS delete requests.
-        if (!reader.AtEnd && reader.Peek().Text == "-")
-        {
-            reader.Next("digest");
-            reader.ExpectEnd();
-            return (keyTag, algorithm, digestType, []);
-        }
-
         return (keyTag, algorithm, digestType, reader.RestHex("digest"));
     }
 }

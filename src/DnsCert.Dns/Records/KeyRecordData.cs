@@ -80,7 +80,7 @@ public abstract class KeyRecordData : RecordData
     private protected static (ushort Flags, byte Protocol, byte Algorithm, byte[] Key) ReadFields(ref DnsWireReader reader) =>
         (reader.ReadUInt16(), reader.ReadByte(), reader.ReadByte(), reader.ReadToLimit().ToArray());
 
-    // An empty key is legal for the RFC 8078 CDNSKEY delete form "0 3 0 AA==" variants; keep parsing lenient.
+    // The printer omits an empty key, so the parser accepts its absence and printing round-trips.
     private protected static (ushort Flags, byte Protocol, byte Algorithm, byte[] Key) ParseFields(PresentationReader reader) =>
         (reader.NextUInt16("flags"), reader.NextUInt8("protocol"), reader.NextUInt8("algorithm"),
             reader.RestBase64("public key", allowEmpty: true));

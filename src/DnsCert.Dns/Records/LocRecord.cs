@@ -136,8 +136,21 @@ public sealed class LocRecord : RecordData
             throw new DnsFormatException(at, "LOC precision digits above 9");
         }
 
-        return new LocRecord(size, horizontal, vertical, reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32());
+        var latitude = reader.ReadUInt32();
+        var longitude = reader.ReadUInt32();
+
+        // Angles past the poles or the antimeridian have no presentation form; BIND rejects them the same way.
+        if (Math.Abs((long)latitude - Origin) > MaxLatitude || Math.Abs((long)longitude - Origin) > MaxLongitude)
+        {
+            throw new DnsFormatException(at, "LOC latitude or longitude out of range");
+        }
+
+        return new LocRecord(size, horizontal, vertical, latitude, longitude, reader.ReadUInt32());
     }
+
+    // 90 and 180 degrees in thousandths of an arc-second.
+    private const long MaxLatitude = 90L * 3600 * 1000;
+    private const long MaxLongitude = 180L * 3600 * 1000;
 
     private static bool ValidPrecision(byte value) => value >> 4 <= 9 && (value & 0x0F) <= 9;
 

@@ -24,7 +24,7 @@ public sealed class Nsec3Record : RecordData
         Iterations = iterations;
         Salt = salt;
         NextHashedOwner = nextHashedOwner;
-        _types = [.. types.Distinct().Order()];
+        _types = types is DnsRecordType[] sorted && IsStrictlyAscending(sorted) ? sorted : [.. types.Distinct().Order()];
     }
 
     /// <summary>Hash algorithm (1 = SHA-1).</summary>
@@ -107,5 +107,19 @@ public sealed class Nsec3Record : RecordData
 
         var salt = reader.ParseHex(token, token.Text, "salt");
         return salt.Length > 255 ? throw reader.Error(token, "salt longer than 255 octets") : salt;
+    }
+
+    // The decoder yields bitmap types in strictly ascending order, so they can be kept without re-sorting.
+    private static bool IsStrictlyAscending(DnsRecordType[] types)
+    {
+        for (var i = 1; i < types.Length; i++)
+        {
+            if (types[i] <= types[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

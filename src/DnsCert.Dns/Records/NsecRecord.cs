@@ -15,7 +15,7 @@ public sealed class NsecRecord : RecordData
         ArgumentNullException.ThrowIfNull(nextName);
         ArgumentNullException.ThrowIfNull(types);
         NextName = nextName;
-        _types = [.. types.Distinct().Order()];
+        _types = types is DnsRecordType[] sorted && IsStrictlyAscending(sorted) ? sorted : [.. types.Distinct().Order()];
     }
 
     /// <summary>Next owner name in canonical order.</summary>
@@ -42,4 +42,18 @@ public sealed class NsecRecord : RecordData
     internal static NsecRecord Read(ref DnsWireReader reader) => new(reader.ReadName(), TypeBitmap.Read(ref reader));
 
     internal static NsecRecord Parse(PresentationReader reader) => new(reader.NextName("next name"), TypeBitmap.Parse(reader));
+
+    // The decoder yields bitmap types in strictly ascending order, so they can be kept without re-sorting.
+    private static bool IsStrictlyAscending(DnsRecordType[] types)
+    {
+        for (var i = 1; i < types.Length; i++)
+        {
+            if (types[i] <= types[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -41,6 +41,9 @@ public abstract class RecordData : IEquatable<RecordData>
             : $"\\# {bytes.Length.ToString(CultureInfo.InvariantCulture)} {Convert.ToHexStringLower(bytes)}";
     }
 
+    /// <summary>Appends <c>\# len hex</c>: the fallback for RDATA the type's own syntax cannot express.</summary>
+    internal void AppendGeneric(StringBuilder sb) => sb.Append(ToGenericString());
+
     /// <summary>Uncompressed wire form with original case.</summary>
     public byte[] ToWire() => Encode(canonical: false);
 

@@ -102,6 +102,7 @@ internal static class RecordDataCodec
             DnsRecordType.CSYNC => CsyncRecord.Parse(reader),
             DnsRecordType.LOC => LocRecord.Parse(reader),
             DnsRecordType.TSIG => TsigRecord.Parse(reader),
+            DnsRecordType.OPT => OptRecord.Parse(reader),
             _ => throw reader.ErrorAtEnd($"type {DnsMnemonics.TypeToString(type)} has no presentation format here; use \\# generic RDATA"),
         };
     }

@@ -83,6 +83,13 @@ public sealed class RrsigRecord : RecordData
 
     internal override void AppendPresentation(StringBuilder sb)
     {
+        // The type-specific syntax needs a signature; an empty one (seen only in broken data) prints generically.
+        if (Signature.IsEmpty)
+        {
+            AppendGeneric(sb);
+            return;
+        }
+
         sb.Append(DnsMnemonics.TypeToString(TypeCovered)).Append(' ').Append(N(Algorithm)).Append(' ').Append(N(Labels))
             .Append(' ').Append(N(OriginalTtl)).Append(' ').Append(FormatTime(Expiration)).Append(' ')
             .Append(FormatTime(Inception)).Append(' ').Append(N(KeyTag)).Append(' ');

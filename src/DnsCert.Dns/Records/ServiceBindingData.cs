@@ -102,6 +102,20 @@ public abstract class ServiceBindingData : RecordData
             parameters.Add(new(key, value.ToArray()));
         }
 
+        // RFC 9460 §8: an RR whose mandatory list names an absent key is malformed.
+        if (parameters.Count > 0 && parameters[0].Key == 0)
+        {
+            var mandatory = parameters[0].Value;
+            for (var i = 0; i < mandatory.Length; i += 2)
+            {
+                var required = (ushort)((mandatory[i] << 8) | mandatory[i + 1]);
+                if (parameters.All(p => p.Key != required))
+                {
+                    throw new DnsFormatException(reader.Position, $"mandatory key {SvcParams.KeyName(required)} is missing");
+                }
+            }
+        }
+
         return (priority, target, parameters);
     }
 

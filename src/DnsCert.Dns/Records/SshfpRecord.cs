@@ -34,8 +34,17 @@ public sealed class SshfpRecord : RecordData
         writer.WriteBytes(Fingerprint.Span);
     }
 
-    internal override void AppendPresentation(StringBuilder sb) =>
+    internal override void AppendPresentation(StringBuilder sb)
+    {
+        // An empty fingerprint has no hex form in the type syntax, so it prints generically.
+        if (Fingerprint.IsEmpty)
+        {
+            AppendGeneric(sb);
+            return;
+        }
+
         sb.Append(N(Algorithm)).Append(' ').Append(N(FingerprintType)).Append(' ').Append(Convert.ToHexString(Fingerprint.Span));
+    }
 
     internal static SshfpRecord Read(ref DnsWireReader reader) =>
         new(reader.ReadByte(), reader.ReadByte(), reader.ReadToLimit().ToArray());

@@ -175,7 +175,8 @@ internal static class SvcParams
 
         if (rawValue is null or "")
         {
-            throw reader.Error(token, $"{KeyName(key)} needs a value");
+            // RFC 9460 §2.1: a key without "=value" has an empty value, which only generic keys may carry.
+            return key > 8 ? [] : throw reader.Error(token, $"{KeyName(key)} needs a value");
         }
 
         var decoded = PresentationReader.DecodeText(token with { Text = rawValue }, out var error)

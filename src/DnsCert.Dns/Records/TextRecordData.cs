@@ -35,6 +35,13 @@ public abstract class TextRecordData : RecordData
 
     internal override void AppendPresentation(StringBuilder sb)
     {
+        // RFC 1035 requires at least one string, but empty RDATA occurs on the wire; only the generic form shows it.
+        if (_strings.Length == 0)
+        {
+            sb.Append("\\# 0");
+            return;
+        }
+
         for (var i = 0; i < _strings.Length; i++)
         {
             if (i > 0)

@@ -39,9 +39,18 @@ public sealed class TlsaRecord : RecordData
         writer.WriteBytes(AssociationData.Span);
     }
 
-    internal override void AppendPresentation(StringBuilder sb) =>
+    internal override void AppendPresentation(StringBuilder sb)
+    {
+        // Empty association data has no hex form in the type syntax, so it prints generically.
+        if (AssociationData.IsEmpty)
+        {
+            AppendGeneric(sb);
+            return;
+        }
+
         sb.Append(N(CertificateUsage)).Append(' ').Append(N(Selector)).Append(' ').Append(N(MatchingType)).Append(' ')
             .Append(Convert.ToHexString(AssociationData.Span));
+    }
 
     internal static TlsaRecord Read(ref DnsWireReader reader) =>
         new(reader.ReadByte(), reader.ReadByte(), reader.ReadByte(), reader.ReadToLimit().ToArray());

@@ -11,7 +11,9 @@ internal static class TypeBitmap
 
     public static DnsRecordType[] Read(ref DnsWireReader reader)
     {
-        var types = new List<DnsRecordType>();
+        // First pass validates and counts so the result is allocated once at its exact size.
+        var start = reader.Position;
+        var count = 0;
         var lastWindow = -1;
         while (reader.Remaining > 0)
         {
@@ -29,35 +31,47 @@ internal static class TypeBitmap
             }
 
             lastWindow = window;
-            var bits = reader.ReadBytes(length);
+            foreach (var b in reader.ReadBytes(length))
+            {
+                count += System.Numerics.BitOperations.PopCount(b);
+            }
+        }
+
+        var types = new DnsRecordType[count];
+        var bitmap = reader.Message[start..reader.Position];
+        var n = 0;
+        for (var pos = 0; pos < bitmap.Length; pos += 2 + bitmap[pos + 1])
+        {
+            var window = bitmap[pos];
+            var bits = bitmap.Slice(pos + 2, bitmap[pos + 1]);
             for (var i = 0; i < bits.Length; i++)
             {
                 for (var bit = 0; bit < 8; bit++)
                 {
                     if ((bits[i] & (0x80 >> bit)) != 0)
                     {
-                        types.Add((DnsRecordType)((window << 8) | (i << 3) | bit));
+                        types[n++] = (DnsRecordType)((window << 8) | (i << 3) | bit);
                     }
                 }
             }
         }
 
-        return [.. types];
+        return types;
     }
 
-    public static void Write(DnsWireWriter writer, IReadOnlyList<DnsRecordType> types)
+    /// <summary>Writes the bitmap; <paramref name="sorted"/> must be strictly ascending (the record constructors ensure it).</summary>
+    public static void Write(DnsWireWriter writer, DnsRecordType[] sorted)
     {
-        var sorted = types.Select(t => (ushort)t).Distinct().Order().ToArray();
         Span<byte> bits = stackalloc byte[MaxWindowOctets];
         var index = 0;
         while (index < sorted.Length)
         {
-            var window = sorted[index] >> 8;
+            var window = (ushort)sorted[index] >> 8;
             bits.Clear();
             var used = 0;
-            while (index < sorted.Length && sorted[index] >> 8 == window)
+            while (index < sorted.Length && (ushort)sorted[index] >> 8 == window)
             {
-                var low = sorted[index] & 0xFF;
+                var low = (ushort)sorted[index] & 0xFF;
                 bits[low >> 3] |= (byte)(0x80 >> (low & 7));
                 used = (low >> 3) + 1;
                 index++;

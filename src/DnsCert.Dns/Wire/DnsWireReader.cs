@@ -15,8 +15,12 @@ public ref struct DnsWireReader
     /// </summary>
     public const int MaxPointerHops = 127;
 
+    // Direct-mapped cache of names by the offset they start at; a pointer to one of them reuses the instance.
+    private const int NameCacheSize = 32;
+
     private readonly ReadOnlySpan<byte> _message;
     private int _limit;
+    private (int Offset, DnsName? Name)[]? _names;
 
     /// <summary>Creates a reader over a complete message (names may point anywhere before their own offset).</summary>
     public DnsWireReader(ReadOnlySpan<byte> message)
@@ -25,6 +29,12 @@ public ref struct DnsWireReader
         _limit = message.Length;
         Position = 0;
     }
+
+    /// <summary>
+    /// Makes names that are just a compression pointer share the instance decoded at the target, so the repeated
+    /// owner names of a response cost one object instead of one each. Costs one small array per message.
+    /// </summary>
+    public void EnableNameCache() => _names ??= new (int, DnsName?)[NameCacheSize];
 
     /// <summary>Current offset from the start of the message.</summary>
     public int Position { get; private set; }
@@ -126,6 +136,34 @@ public ref struct DnsWireReader
     /// rejected; the decoded name must respect the 63/255 octet limits.
     /// </summary>
     public DnsName ReadName()
+    {
+        var start = Position;
+        var cacheKey = start;
+        if (_names is not null && start + 2 <= _limit && (_message[start] & 0xC0) == 0xC0)
+        {
+            var target = BinaryPrimitives.ReadUInt16BigEndian(_message[start..]) & 0x3FFF;
+            if (target < start)
+            {
+                cacheKey = target;
+                var cached = _names[target % NameCacheSize];
+                if (cached.Offset == target && cached.Name is not null)
+                {
+                    Position = start + 2;
+                    return cached.Name;
+                }
+            }
+        }
+
+        var name = ReadNameUncached();
+        if (_names is not null)
+        {
+            _names[cacheKey % NameCacheSize] = (cacheKey, name);
+        }
+
+        return name;
+    }
+
+    private DnsName ReadNameUncached()
     {
         Span<byte> buffer = stackalloc byte[DnsName.MaxWireLength];
         var length = 0;

@@ -307,6 +307,13 @@ internal sealed class ZoneEntryParser
         }
 
         var width = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
+
+        // Nothing wider than a whole name can be valid, and an unchecked width would let one line allocate gigabytes.
+        if (width > Names.DnsName.MaxWireLength)
+        {
+            throw Error(token, $"$GENERATE width {width} is larger than a domain name");
+        }
+
         var radix = parts.Length > 2 ? parts[2] : "d";
         var number = (long)value + offset;
         if (number < 0)
@@ -325,10 +332,26 @@ internal sealed class ZoneEntryParser
         };
     }
 
-    // BIND "n" format: hex nibbles in reverse order separated by dots, as in ip6.arpa names.
+    // BIND "n"/"N" format (lib/dns/master.c nibbles()): hex nibbles least significant first, dot-separated, padded
+    // until the output (dots included) is at least width characters. A dot is added after a nibble while width
+    // remains, so an exact fit ends in a dot and the name becomes absolute, exactly as in BIND.
     private static string Nibbles(long number, int width, bool upper)
     {
-        var hex = number.ToString(upper ? "X" : "x", CultureInfo.InvariantCulture).PadLeft(Math.Max(width, 1), '0');
-        return string.Join('.', hex.Reverse());
+        var digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        var sb = new System.Text.StringBuilder();
+        do
+        {
+            sb.Append(digits[(int)(number & 0xF)]);
+            number >>= 4;
+            width = Math.Max(width - 1, 0);
+            if (width > 0 || number != 0)
+            {
+                sb.Append('.');
+                width = Math.Max(width - 1, 0);
+            }
+        }
+        while (number != 0 || width > 0);
+
+        return sb.ToString();
     }
 }

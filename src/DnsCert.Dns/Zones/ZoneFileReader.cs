@@ -21,6 +21,40 @@ public static class ZoneFileReader
         return ReadCore(reader, parser, options, options.BaseDirectory ?? Directory.GetCurrentDirectory(), 0);
     }
 
+    /// <summary>Reads records from a stream of UTF-8 (or BOM-marked) text; the stream is not closed.</summary>
+    public static IEnumerable<ResourceRecord> Read(Stream stream, ZoneFileReaderOptions? options = null, string fileName = "<stream>")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadStreamCore(stream, options, fileName);
+    }
+
+    private static IEnumerable<ResourceRecord> ReadStreamCore(Stream stream, ZoneFileReaderOptions? options, string fileName)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
+        foreach (var record in Read(reader, options, fileName))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>Reads records asynchronously from a stream of text; the stream is not closed.</summary>
+    public static IAsyncEnumerable<ResourceRecord> ReadAsync(Stream stream, ZoneFileReaderOptions? options = null,
+        string fileName = "<stream>", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadStreamCoreAsync(stream, options, fileName, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ResourceRecord> ReadStreamCoreAsync(Stream stream, ZoneFileReaderOptions? options,
+        string fileName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
+        await foreach (var record in ReadAsync(reader, options, fileName, cancellationToken))
+        {
+            yield return record;
+        }
+    }
+
     /// <summary>Reads a zone file from disk; <c>.gz</c> files are decompressed on the fly.</summary>
     public static IEnumerable<ResourceRecord> ReadFile(string path, ZoneFileReaderOptions? options = null)
     {

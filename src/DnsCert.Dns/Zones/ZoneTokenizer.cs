@@ -7,8 +7,17 @@ namespace DnsCert.Dns.Zones;
 /// </summary>
 internal sealed class ZoneTokenizer
 {
+    /// <summary>
+    /// Most tokens in one logical entry. RDATA is at most 65535 octets, so no real record comes close; the cap stops a
+    /// stray '(' from swallowing the rest of a large file into memory before the error is reported.
+    /// </summary>
+    public const int MaxEntryTokens = 70_000;
+
     private readonly string _fileName;
     private readonly List<ZoneToken> _tokens = [];
+
+    // Reused for every token: a zone has millions of tokens and each would otherwise cost a builder.
+    private readonly System.Text.StringBuilder _text = new(64);
     private int _depth;
     private int _openLine;
     private int _openColumn;
@@ -79,6 +88,13 @@ internal sealed class ZoneTokenizer
             }
         }
 
+        if (_tokens.Count > MaxEntryTokens)
+        {
+            throw _depth > 0
+                ? new ZoneFileException(_fileName, _openLine, _openColumn, $"entry longer than {MaxEntryTokens} tokens: is this '(' closed?")
+                : new ZoneFileException(_fileName, lineNumber, 1, $"entry longer than {MaxEntryTokens} tokens");
+        }
+
         return _depth == 0 ? _tokens : null;
     }
 
@@ -95,6 +111,14 @@ internal sealed class ZoneTokenizer
     {
         var i = start + 1;
         var sb = new System.Text.StringBuilder();
+        var end = line.IndexOf('"', i);
+        if (end >= 0 && line.IndexOf('\\', i, end - i) < 0)
+        {
+            // Common case: no escapes, so the content is a plain substring.
+            text = line[i..end];
+            return end + 1;
+        }
+
         while (i < line.Length && line[i] != '"')
         {
             if (line[i] == '\\' && i + 1 < line.Length)
@@ -119,7 +143,7 @@ internal sealed class ZoneTokenizer
 
     private int ReadWord(string line, int start, int lineNumber)
     {
-        var sb = new System.Text.StringBuilder();
+        var sb = _text.Clear();
         var i = start;
         while (i < line.Length)
         {

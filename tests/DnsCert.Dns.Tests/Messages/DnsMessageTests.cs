@@ -149,6 +149,38 @@ public class DnsMessageTests
     }
 
     [Fact]
+    public void Pointer_owners_share_one_decoded_name()
+    {
+        var message = new DnsMessage { IsResponse = true };
+        message.Questions.Add(new DnsQuestion(DnsName.Parse("example.com."), DnsRecordType.NS));
+        for (var i = 0; i < 3; i++)
+        {
+            message.Answers.Add(new ResourceRecord(DnsName.Parse("example.com."), DnsClass.IN, 60, new NsRecord(DnsName.Parse($"ns{i}.example.com."))));
+        }
+
+        var decoded = DnsMessage.Decode(message.Encode());
+        decoded.Answers[0].Name.ShouldBeSameAs(decoded.Questions[0].Name);
+        decoded.Answers[2].Name.ShouldBeSameAs(decoded.Questions[0].Name);
+        decoded.Answers.Select(a => ((NsRecord)a.Data).Target.ToString()).ShouldBe(["ns0.example.com.", "ns1.example.com.", "ns2.example.com."]);
+    }
+
+    [Fact]
+    public void Opt_owner_must_be_the_root()
+    {
+        // Question www.example. at 12; OPT in additional whose owner points at the question name.
+        var hex = "0001" + "0000" + "0001000000000001" + "03777777076578616d706c6500" + "00010001"
+            + "c00c" + "0029" + "1000" + "00000000" + "0000";
+        Should.Throw<DnsFormatException>(() => DnsMessage.Decode(Convert.FromHexString(hex))).Reason.ShouldContain("root");
+
+        // Pointing at the terminal zero octet of the question name is the root, so it is accepted.
+        var viaPointer = "0001" + "0000" + "0001000000000001" + "03777777076578616d706c6500" + "00010001"
+            + "c018" + "0029" + "1000" + "00008000" + "0000";
+        var message = DnsMessage.Decode(Convert.FromHexString(viaPointer));
+        message.Edns!.UdpPayloadSize.ShouldBe((ushort)4096);
+        message.Edns.DnssecOk.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Rdata_names_may_point_outside_the_rdata()
     {
         // Question example.com. at 12; answer CNAME www -> pointer to 12.

@@ -42,6 +42,7 @@ public class RecordVectorTests
     [InlineData("SVCB", @"16 foo.example.org. mandatory=alpn,ipv4hint alpn=""h2,h3-19"" ipv4hint=192.0.2.1", "001003666f6f076578616d706c65036f7267000000000400010004000100090268320568332d313900040004c0000201")]
     [InlineData("HTTPS", @"1 . alpn=""h3,h2"" ipv4hint=192.0.2.1,192.0.2.2 ech=AEX+DQBBpQAgACBd ipv6hint=2001:db8::1", "0001000001000602683302683200040008c0000201c00002020005000c0045fe0d0041a5002000205d0006001020010db8000000000000000000000001")]
     [InlineData("TSIG", @"hmac-sha256. 1700000000 300 32 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= 4660 0 0", "0b686d61632d7368613235360000006553f100012c0020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f123400000000")]
+    [InlineData("OPT", @"NSID= ECS=192.0.2.0/24/0 COOKIE=0102030405060708 PADDING=2 EDE=18 ""blocked"" OPT65001=aa", "000300000008000700011800c00002000a00080102030405060708000c00020000000f00090012626c6f636b6564fde90001aa")]
     [InlineData("TYPE65534", @"\# 4 0a000001", "0a000001")]
     public void Presentation_and_wire_round_trip(string type, string presentation, string hex)
     {
@@ -210,6 +211,10 @@ public class RecordVectorTests
     [InlineData("LOC", "91 N 0 E 0m")]
     [InlineData("ZONEMD", "1 1 1 ABCD")]
     [InlineData("SOA", "a. b. 1 2 3 4")]
+    [InlineData("OPT", "ECS=192.0.2.1/33/0")]
+    [InlineData("OPT", "COOKIE=01")]
+    [InlineData("OPT", "OPT8=0001")]
+    [InlineData("OPT", "BOGUS=1")]
     public void Bad_presentation_is_rejected_with_a_position(string type, string text)
     {
         DnsMnemonics.TryParseType(type, out var recordType).ShouldBeTrue();
@@ -236,5 +241,35 @@ public class RecordVectorTests
         txt.Strings[1].ShouldBe("c d"u8.ToArray());
         txt.Strings[2].ShouldBe(new byte[] { 0 });
         txt.ToString().ShouldBe("\"a\\\"b\" \"c d\" \"\\000\"");
+    }
+
+    [Fact]
+    public void Empty_txt_rdata_prints_in_generic_form()
+    {
+        var empty = RecordData.FromWire(DnsRecordType.TXT, []);
+        empty.ToString().ShouldBe(@"\# 0");
+        RecordData.Parse(DnsRecordType.TXT, empty.ToString()).ToWire().ShouldBeEmpty();
+        Should.Throw<ZoneFileException>(() => RecordData.Parse(DnsRecordType.TXT, ""));
+
+        var ds = RecordData.FromWire(DnsRecordType.DS, Convert.FromHexString("00010802"));
+        ds.ToString().ShouldBe(@"\# 4 00010802");
+        RecordData.Parse(DnsRecordType.DS, ds.ToString()).ShouldBe(ds);
+        RecordData.Parse(DnsRecordType.CDS, "0 0 0 00").ToWire().ShouldBe(Convert.FromHexString("0000000000"));
+    }
+
+    [Fact]
+    public void Loc_beyond_the_poles_is_malformed()
+    {
+        // Latitude 0x80000000 + 91 degrees.
+        var hex = "00121616" + (0x80000000u + (91u * 3600 * 1000)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + "80000000" + "00989680";
+        Should.Throw<DnsFormatException>(() => RecordData.FromWire(DnsRecordType.LOC, Convert.FromHexString(hex)));
+    }
+
+    [Fact]
+    public void Svcb_mandatory_key_must_be_present_on_the_wire()
+    {
+        // mandatory=port, but no port parameter.
+        Should.Throw<DnsFormatException>(() => RecordData.FromWire(DnsRecordType.SVCB, Convert.FromHexString("000100" + "000000020003")));
+        RecordData.Parse(DnsRecordType.SVCB, "1 . key999").ToWire().ShouldBe(Convert.FromHexString("000100" + "03e70000"));
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.IO.Compression;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Zones;
 
@@ -38,13 +36,13 @@ public class RootZoneTests
                 soaCount++;
             }
 
-            ours.Add(Canonical(record));
+            ours.Add(ReferenceTools.Canonical(record));
         }
 
         timer.Stop();
         soaSerial.ShouldBe(serial);
 
-        var theirs = await RunLdnsAsync(path);
+        var theirs = await ReferenceTools.RunLdnsAsync(path);
         // AXFR dumps repeat the SOA at the end; ldns keeps a zone's single SOA and drops the repeat.
         (ours.Count - (soaCount - 1)).ShouldBe(theirs.Count, "record count differs from ldns-read-zone");
         var missing = theirs.Except(ours).Take(5).ToList();
@@ -65,52 +63,5 @@ public class RootZoneTests
         var again = ZoneFileReader.Read(new StringReader(text.ToString())).ToList();
         again.Count.ShouldBe(records.Count);
         again.ShouldBe(records);
-    }
-
-    private static string Canonical(ResourceRecord record)
-    {
-        var rdata = record.Data.ToCanonicalWire();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{record.Name.ToLowerInvariant()} {record.Ttl} {DnsMnemonics.ClassToString(record.Class)} TYPE{(ushort)record.Type} {rdata.Length} {Convert.ToHexStringLower(rdata)}");
-    }
-
-    // ldns-read-zone -c canonicalises; "-U SOA -u SOA" prints every type in RFC 3597 "\# len hex" form.
-    private static async Task<List<string>> RunLdnsAsync(string gzPath)
-    {
-        var plain = Path.GetTempFileName();
-        try
-        {
-            await using (var input = new GZipStream(File.OpenRead(gzPath), CompressionMode.Decompress))
-            await using (var output = File.Create(plain))
-            {
-                await input.CopyToAsync(output);
-            }
-
-            var start = new ProcessStartInfo("ldns-read-zone", ["-c", "-U", "SOA", "-u", "SOA", plain])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            process.ExitCode.ShouldBe(0, await stderr);
-            var lines = new List<string>();
-            foreach (var line in (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var fields = line.Split('\t');
-                var rdata = fields[4].Split(' ');
-                rdata[0].ShouldBe(@"\#");
-                var hex = rdata.Length > 2 ? string.Concat(rdata.Skip(2)).ToLowerInvariant() : string.Empty;
-                lines.Add($"{fields[0]} {fields[1]} {fields[2]} {fields[3]} {rdata[1]} {hex}");
-            }
-
-            return lines;
-        }
-        finally
-        {
-            File.Delete(plain);
-        }
     }
 }

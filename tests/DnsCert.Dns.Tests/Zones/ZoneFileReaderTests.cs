@@ -64,6 +64,23 @@ public class ZoneFileReaderTests
     }
 
     [Fact]
+    public async Task Streams_are_read_sync_and_asyncAsync()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Sample);
+        using var stream = new MemoryStream(bytes);
+        ZoneFileReader.Read(stream).Count().ShouldBe(8);
+        stream.CanRead.ShouldBeTrue();
+        stream.Position = 0;
+        var count = 0;
+        await foreach (var unused in ZoneFileReader.ReadAsync(stream))
+        {
+            count++;
+        }
+
+        count.ShouldBe(8);
+    }
+
+    [Fact]
     public void Reader_is_lazy()
     {
         // A syntax error on the last line must not prevent reading the first records.
@@ -73,6 +90,25 @@ public class ZoneFileReaderTests
         enumerator.Current.Name.ToString().ShouldBe("a.example.");
         enumerator.MoveNext().ShouldBeTrue();
         Should.Throw<ZoneFileException>(() => enumerator.MoveNext()).Line.ShouldBe(5);
+    }
+
+    [Fact]
+    public void Unclosed_parenthesis_fails_early_at_the_parenthesis()
+    {
+        IEnumerable<string> Lines()
+        {
+            yield return "$TTL 60";
+            yield return "a TXT ( \"start\"";
+            for (var i = 0; i < 20_000; i++)
+            {
+                yield return "b A 192.0.2.1 c A 192.0.2.2";
+            }
+        }
+
+        var ex = Should.Throw<ZoneFileException>(() => Parse(string.Join('\n', Lines())));
+        ex.Line.ShouldBe(2);
+        ex.Column.ShouldBe(7);
+        ex.Reason.ShouldContain("closed");
     }
 
     [Fact]
@@ -133,6 +169,7 @@ public class ZoneFileReaderTests
     [InlineData("$TTL 60\nwww IN A 192.0.2.1\nwww CH A 192.0.2.1\n", 3, 5, "same class")]
     [InlineData("$TTL 60\n$GENERATE 5-1 $ A 192.0.2.$\n", 2, 11, "start <= stop")]
     [InlineData("$TTL 60\nx IN DS 1 8 2 ABC\n", 2, 15, "odd number")]
+    [InlineData("$TTL 60\n$GENERATE 1-2 h${0,2000000000,d} A 192.0.2.1\n", 2, 15, "larger than a domain name")]
     [InlineData("$TTL 60\nx IN TYPE99 \\# 3 abcd\n", 2, 16, "does not match")]
     public void Errors_carry_file_line_and_column(string text, int line, int column, string reason)
     {
@@ -153,6 +190,17 @@ public class ZoneFileReaderTests
         var text = writer.ToString();
         text.ShouldContain("ns1.example.com.\t300\tIN\tA\t192.0.2.1\n");
         Parse(text).ShouldBe(records);
+    }
+
+    [Fact]
+    public async Task Async_writer_matches_the_sync_writerAsync()
+    {
+        var sync = new StringWriter();
+        ZoneFileWriter.Write(sync, Parse(Sample));
+        var async = new StringWriter();
+        await ZoneFileWriter.WriteAsync(async, ZoneFileReader.ReadAsync(new StringReader(Sample)));
+        async.ToString().ShouldBe(sync.ToString());
+        sync.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(8);
     }
 
     [Fact]

@@ -104,6 +104,8 @@ public sealed class ClientSubnetOption : EdnsOption
         return new ClientSubnetOption(family, source, scope, address.ToArray());
     }
 
+    internal override void AppendPresentation(System.Text.StringBuilder sb) => sb.Append(ToString());
+
     /// <inheritdoc/>
     public override string ToString() => $"ECS={Address}/{SourcePrefixLength}/{ScopePrefixLength}";
 }

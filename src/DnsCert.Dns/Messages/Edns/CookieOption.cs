@@ -59,6 +59,8 @@ public sealed class CookieOption : EdnsOption
         return new CookieOption(value[..ClientCookieLength].ToArray(), value[ClientCookieLength..].ToArray());
     }
 
+    internal override void AppendPresentation(System.Text.StringBuilder sb) => sb.Append(ToString());
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"COOKIE={Convert.ToHexStringLower(ClientCookie.Span)}{Convert.ToHexStringLower(ServerCookie.Span)}";

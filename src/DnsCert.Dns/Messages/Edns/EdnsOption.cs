@@ -20,6 +20,18 @@ public abstract class EdnsOption
         return $"OPT{Code}={Convert.ToHexStringLower(writer.WrittenSpan)}";
     }
 
+    /// <summary>
+    /// Appends the option in the OPT presentation syntax that <see cref="Records.OptRecord"/> parses back:
+    /// <c>NSID=hex</c>, <c>ECS=address/source/scope</c>, <c>COOKIE=hex</c>, <c>PADDING=n</c>, <c>EDE=code "text"</c>,
+    /// and <c>OPTnnn=hex</c> for anything else.
+    /// </summary>
+    internal virtual void AppendPresentation(StringBuilder sb)
+    {
+        using var writer = new DnsWireWriter(64);
+        WriteValue(writer);
+        sb.Append("OPT").Append(Code).Append('=').Append(Convert.ToHexStringLower(writer.WrittenSpan));
+    }
+
     /// <summary>Writes code, length and value.</summary>
     internal void Write(DnsWireWriter writer)
     {

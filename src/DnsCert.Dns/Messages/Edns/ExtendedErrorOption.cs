@@ -44,6 +44,16 @@ public sealed class ExtendedErrorOption : EdnsOption
         return new ExtendedErrorOption(BinaryPrimitives.ReadUInt16BigEndian(value), Encoding.UTF8.GetString(value[2..]));
     }
 
+    internal override void AppendPresentation(StringBuilder sb)
+    {
+        sb.Append("EDE=").Append(InfoCode);
+        if (ExtraText.Length > 0)
+        {
+            sb.Append(' ');
+            Records.RecordData.AppendQuoted(sb, Encoding.UTF8.GetBytes(ExtraText));
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"EDE={InfoCode} \"{ExtraText}\"";
 }

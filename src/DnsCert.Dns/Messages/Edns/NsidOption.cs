@@ -1,3 +1,4 @@
+using System.Text;
 using DnsCert.Dns.Wire;
 
 namespace DnsCert.Dns.Messages.Edns;
@@ -22,6 +23,9 @@ public sealed class NsidOption : EdnsOption
     public ReadOnlyMemory<byte> Identifier { get; }
 
     internal override void WriteValue(DnsWireWriter writer) => writer.WriteBytes(Identifier.Span);
+
+    internal override void AppendPresentation(StringBuilder sb) =>
+        sb.Append("NSID=").Append(Convert.ToHexStringLower(Identifier.Span));
 
     /// <inheritdoc/>
     public override string ToString() =>

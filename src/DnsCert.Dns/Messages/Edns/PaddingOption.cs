@@ -31,6 +31,8 @@ public sealed class PaddingOption : EdnsOption
         }
     }
 
+    internal override void AppendPresentation(System.Text.StringBuilder sb) => sb.Append(ToString());
+
     /// <inheritdoc/>
     public override string ToString() => $"PADDING={Length}";
 }
