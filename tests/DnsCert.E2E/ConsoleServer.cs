@@ -88,6 +88,9 @@ public sealed partial class ConsoleServer : IAsyncLifetime
             BaseURL = Url,
             Locale = locale ?? "en-GB",
         });
+        // Generous: a loaded 2-core CI machine hashes a 600,000-iteration PBKDF2 password in seconds, not milliseconds.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
     }
 

@@ -11,7 +11,16 @@ public class SignInJourneyTests(ConsoleServer server, ITestOutputHelper output) 
         await page.GotoAsync("/account/sign-in");
         await page.FillAsync("#username", user);
         await page.FillAsync("#password", password);
-        await page.ClickAsync("#sign-in");
+        await SubmitAsync(page, "#sign-in");
+    }
+
+    /// <summary>Clicks a submit button and waits until the navigation it starts (with its redirects) has finished.</summary>
+    private static async Task SubmitAsync(IPage page, string button)
+    {
+        // The last document of the redirect chain (POST 302, GET 302, GET 200) is what the person finally sees.
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button),
+            r => r.Request.IsNavigationRequest && (r.Status < 300 || r.Status >= 400));
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     [Fact]
@@ -29,7 +38,7 @@ public class SignInJourneyTests(ConsoleServer server, ITestOutputHelper output) 
         await page.FillAsync("#current", server.AdminPassword);
         await page.FillAsync("#new", NewPassword);
         await page.FillAsync("#confirm", NewPassword);
-        await page.ClickAsync("#change");
+        await SubmitAsync(page, "#change");
         (await page.IsVisibleAsync("#changed")).ShouldBeTrue();
 
         // 2. Staff cannot work without a second factor: the console sends them to enrol.
@@ -40,10 +49,10 @@ public class SignInJourneyTests(ConsoleServer server, ITestOutputHelper output) 
         (await page.GetAttributeAsync("#otpauth", "href"))!.ShouldStartWith("otpauth://totp/DnsCert%3Aadmin?secret=");
         var enrolStep = Totp.StepAt(DateTimeOffset.UtcNow);
         await page.FillAsync("#code", Totp.Code(key, enrolStep));
-        await page.ClickAsync("#turn-on");
+        await SubmitAsync(page, "#turn-on");
         (await page.Locator("#recovery-codes li").CountAsync()).ShouldBe(10);
         await ConsoleServer.ScreenshotAsync(page, "03-recovery-codes");
-        await page.ClickAsync("#continue");
+        await SubmitAsync(page, "#continue");
         (await page.InnerTextAsync("#signed-in-as")).ShouldBe("Signed in as Administrator");
         (await page.InnerTextAsync("#roles")).ShouldBe("administrator");
         await ConsoleServer.ScreenshotAsync(page, "04-console-home");
@@ -55,19 +64,19 @@ public class SignInJourneyTests(ConsoleServer server, ITestOutputHelper output) 
         session.SameSite.ShouldBe(SameSiteAttribute.Strict);
 
         // 3. Sign out; signing in again takes the new password and then a code: a wrong one is refused.
-        await page.ClickAsync("nav form button:has-text('Sign out')");
+        await SubmitAsync(page, "nav form button:has-text('Sign out')");
         await SignInAsync(page, "admin", NewPassword);
         page.Url.ShouldContain("/account/two-factor");
         var now = Totp.StepAt(DateTimeOffset.UtcNow);
         var valid = Enumerable.Range(-2, 5).Select(d => Totp.Code(key, now + d)).ToHashSet();
         var wrong = new[] { "123456", "654321", "111111" }.First(c => !valid.Contains(c));
         await page.FillAsync("#code", wrong);
-        await page.ClickAsync("#verify");
+        await SubmitAsync(page, "#verify");
         (await page.InnerTextAsync("#error")).ShouldBe("The code is wrong or has expired.");
         await ConsoleServer.ScreenshotAsync(page, "05-two-factor-wrong-code");
         // The current step's code, unless that is the one already used at enrolment (replays are refused).
         await page.FillAsync("#code", Totp.Code(key, Math.Max(Totp.StepAt(DateTimeOffset.UtcNow), enrolStep + 1)));
-        await page.ClickAsync("#verify");
+        await SubmitAsync(page, "#verify");
         (await page.InnerTextAsync("#signed-in-as")).ShouldBe("Signed in as Administrator");
     }
 
@@ -95,7 +104,7 @@ public class SignInJourneyTests(ConsoleServer server, ITestOutputHelper output) 
         await page.GotoAsync("/account/sign-in");
 
         await page.SelectOptionAsync("#language", "ar");
-        await page.ClickAsync("#language-form button");
+        await SubmitAsync(page, "#language-form button");
 
         (await page.EvaluateAsync<string>("document.documentElement.dir")).ShouldBe("rtl");
         (await page.EvaluateAsync<string>("getComputedStyle(document.body).direction")).ShouldBe("rtl");

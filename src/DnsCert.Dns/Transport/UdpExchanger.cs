@@ -105,7 +105,8 @@ internal static class UdpExchanger
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return (Failed(server, local, query, sentAt, time.GetElapsedTime(started), DnsAttemptOutcome.TimedOut, ignored, lastProblem ?? "no response")
-                with { LastIgnoredBytes = lastIgnored }, null);
+                with
+            { LastIgnoredBytes = lastIgnored }, null);
         }
         catch (SocketException ex)
         {
