@@ -4,4 +4,5 @@ using DnsCert.Cli.Commands;
 var root = new RootCommand("DnsCert: operations platform of a DNS security coordination center.");
 root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(AdminCommands.Create());
+root.Subcommands.Add(LabCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,508 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DnsCert.Lab.Definition;
+using DnsCert.Lab.Faults;
+
+namespace DnsCert.Lab;
+
+/// <summary>Progress of long lab work: a phase name and how far it got.</summary>
+public sealed record LabProgress(string Phase, int Done, int Total);
+
+public sealed record LabUpOptions(string Directory, string Base = "127.53", LabSize Size = LabSize.Small);
+
+/// <summary>One daemon of the lab as `lab status` shows it.</summary>
+public sealed record DaemonStatus(string Name, int? Pid, string Addresses);
+
+public sealed record LabStatus(string Directory, string Base, LabSize Size, int Zones, int SignedZones, IReadOnlyList<DaemonStatus> Daemons,
+    IReadOnlyList<ActiveFault> Faults, IReadOnlyList<(string Id, int? Pid)> FaultProcesses);
+
+/// <summary>
+/// The lab universe: a miniature Internet DNS on loopback served by real NSD, Knot and BIND, resolved by Unbound,
+/// with faults injected on command. One instance per lab folder; the state file in that folder is the truth.
+/// </summary>
+public sealed class LabUniverse
+{
+    private static readonly string[] s_daemonNames = ["nsd", "knot", "named", "unbound"];
+
+    private readonly ServerConfigs _configs;
+    private readonly FaultProcesses _faultProcesses;
+    private readonly TimeProvider _time;
+
+    private LabUniverse(LabPaths paths, LabState state, ResponderCommand? responder, TimeProvider time)
+    {
+        Paths = paths;
+        State = state;
+        _time = time;
+        Plan = new LabPlan(LabDefinition.LoadEmbedded(), state.Base, state.Size);
+        _configs = new ServerConfigs(Plan, state, paths);
+        _faultProcesses = new FaultProcesses(Plan, state, paths, responder);
+    }
+
+    public LabPaths Paths { get; }
+
+    public LabState State { get; }
+
+    public LabPlan Plan { get; }
+
+    public string ResolverAddress => Plan.ResolverAddress;
+
+    public string TrustAnchorFile => _configs.TrustAnchorFile;
+
+    public string RootHintsFile => _configs.RootHintsFile;
+
+    /// <summary>The TSIG key of the lab's transfers, as "hmac-sha256:name:secret" for kdig -y.</summary>
+    public string TsigForKdig => $"hmac-sha256:{ServerConfigs.TsigName}:{State.TsigSecret}";
+
+    private string Marker => Paths.Directory + "/";
+
+    /// <summary>Opens the lab of a folder that `lab up` made.</summary>
+    public static LabUniverse Open(string directory, ResponderCommand? responder = null, TimeProvider? time = null)
+    {
+        var paths = new LabPaths(directory);
+        var state = LabState.Load(paths.State) ?? throw new LabException($"no lab in {paths.Directory} (run: dnscert lab up)");
+        return new LabUniverse(paths, state, responder, time ?? TimeProvider.System);
+    }
+
+    public static bool Exists(string directory) => File.Exists(new LabPaths(directory).State);
+
+    /// <summary>Brings the lab up: generates keys, zones and configs, starts the servers, waits until every zone is served.</summary>
+    public static async Task<LabUniverse> UpAsync(LabUpOptions options, ResponderCommand? responder = null, IProgress<LabProgress>? progress = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var paths = new LabPaths(options.Directory);
+        var basePrefix = LabPlan.ValidateBase(options.Base);
+        var state = LabState.Load(paths.State);
+        if (state is not null && (state.Base != basePrefix || state.Size != options.Size))
+        {
+            var old = Open(options.Directory, responder, time);
+            if (old.AnyRunning())
+            {
+                throw new LabException($"the lab in {paths.Directory} runs on {state.Base} ({state.Size.ToString().ToLowerInvariant()}); run lab down first");
+            }
+
+            if (state.Base != basePrefix || state.Size != options.Size)
+            {
+                Directory.Delete(paths.Directory, recursive: true);
+                state = null;
+            }
+        }
+
+        paths.Create();
+        state ??= new LabState { Base = basePrefix, Size = options.Size, CreatedUtc = (time ?? TimeProvider.System).GetUtcNow() };
+        var lab = new LabUniverse(paths, state, responder, time ?? TimeProvider.System);
+        if (lab.AnyRunning())
+        {
+            return lab;
+        }
+
+        await lab.StartAsync(progress, cancellationToken);
+        return lab;
+    }
+
+    private bool AnyRunning() => s_daemonNames.Any(n => Daemons.Pid(Paths.PidFile(n), Marker) is not null);
+
+    private async Task StartAsync(IProgress<LabProgress>? progress, CancellationToken cancellationToken)
+    {
+        EnsureBaseFree();
+        State.Faults.Clear();
+        foreach (var zone in State.Zones.Values)
+        {
+            zone.Fingerprint = "";
+        }
+
+        foreach (var dir in new[] { "nsd", "knot", "bind", "unbound" })
+        {
+            Directory.CreateDirectory(Paths.Daemon(dir));
+            Directory.CreateDirectory(Path.Combine(Paths.Daemon(dir), "secondary"));
+        }
+
+        var faults = new FaultSet(State.Faults);
+        await File.WriteAllTextAsync(_configs.KnotConfig, _configs.RenderKnot(faults), cancellationToken);
+
+        var signed = Plan.Zones.Where(z => z.IsSigned).ToList();
+        var keysDone = 0;
+        progress?.Report(new LabProgress("keys", 0, signed.Count));
+        await Parallel.ForEachAsync(signed.Where(z => z.Dnssec!.Signer != Signer.Knot),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = cancellationToken },
+            async (zone, ct) =>
+            {
+                ZoneState zs;
+                lock (State)
+                {
+                    zs = State.Zone(zone.Name);
+                }
+
+                if (zs.KeyFiles.Count == 0 || zs.Ds.Count == 0)
+                {
+                    var dir = Paths.ZoneKeys(zone);
+                    if (Directory.Exists(dir))
+                    {
+                        Directory.Delete(dir, recursive: true);
+                    }
+
+                    var (keys, ds) = await Signing.GenerateOfflineKeysAsync(zone, dir, ct);
+                    zs.KeyFiles = keys;
+                    zs.Ds = ds;
+                }
+
+                progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
+            });
+        foreach (var zone in signed.Where(z => z.Dnssec!.Signer == Signer.Knot))
+        {
+            await Signing.GenerateKnotKeysAsync(_configs.KnotConfig, zone, cancellationToken);
+            State.Zone(zone.Name).Ds = await Signing.KnotDsAsync(_configs.KnotConfig, zone, cancellationToken);
+            progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
+        }
+
+        State.Save(Paths.State);
+        var all = Plan.Zones.ToList();
+        var zonesDone = 0;
+        progress?.Report(new LabProgress("zones", 0, all.Count));
+        await new ZoneBuilder(Plan, State, Paths, _time).BuildAsync(all, faults,
+            () => progress?.Report(new LabProgress("zones", Interlocked.Increment(ref zonesDone), all.Count)), cancellationToken);
+        State.Save(Paths.State);
+
+        await WriteConfigsAsync(faults, cancellationToken);
+        await File.WriteAllTextAsync(_configs.RootHintsFile, _configs.RenderRootHints(), cancellationToken);
+        await File.WriteAllTextAsync(_configs.TrustAnchorFile, _configs.RenderTrustAnchor(), cancellationToken);
+        await File.WriteAllTextAsync(_configs.UnboundConfig, _configs.RenderUnbound(), cancellationToken);
+
+        progress?.Report(new LabProgress("servers", 0, 4));
+        try
+        {
+            await Task.WhenAll(StartDaemonAsync("nsd", cancellationToken), StartDaemonAsync("knot", cancellationToken),
+                StartDaemonAsync("named", cancellationToken));
+            progress?.Report(new LabProgress("servers", 3, 4));
+            await WaitServedAsync(all, progress, cancellationToken);
+            await StartDaemonAsync("unbound", cancellationToken);
+            progress?.Report(new LabProgress("servers", 4, 4));
+        }
+        catch
+        {
+            await DownAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Two labs must never share a /16: refuse when anything already answers on this base's resolver or root addresses.</summary>
+    private void EnsureBaseFree()
+    {
+        foreach (var address in new[] { Plan.ResolverAddress, Plan.Root.Primary.Address, Plan.BackendAddress(ServerKind.Nsd) })
+        {
+            try
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse(address), 53));
+            }
+            catch (SocketException e)
+            {
+                throw new LabException($"{address}:53 is already in use: another lab (or server) runs on {Plan.Base}; choose another --base", e);
+            }
+        }
+    }
+
+    private async Task WriteConfigsAsync(FaultSet faults, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(_configs.NsdConfig, _configs.RenderNsd(faults), cancellationToken);
+        await File.WriteAllTextAsync(_configs.KnotConfig, _configs.RenderKnot(faults), cancellationToken);
+        await File.WriteAllTextAsync(_configs.BindConfig, _configs.RenderBind(faults), cancellationToken);
+        await File.WriteAllTextAsync(_configs.RndcConfig, _configs.RenderRndc(), cancellationToken);
+    }
+
+    private async Task StartDaemonAsync(string name, CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(Paths.Logs, name + ".out");
+        switch (name)
+        {
+            case "nsd":
+                await Daemons.StartAsync("nsd", ["-c", _configs.NsdConfig], log, cancellationToken: cancellationToken);
+                break;
+            case "knot":
+                await Daemons.StartAsync("knotd", ["-c", _configs.KnotConfig, "-d"], log, cancellationToken: cancellationToken);
+                break;
+            case "named":
+                await LoopbackAliases.EnsureAsync(Paths, Plan.Base, _configs.Listen(ServerKind.Bind, new FaultSet(State.Faults)).Append(Plan.RndcAddress), cancellationToken);
+                await Daemons.StartAsync("named", ["-c", _configs.BindConfig], log, cancellationToken: cancellationToken);
+                break;
+            default:
+                await Daemons.StartAsync("unbound", ["-c", _configs.UnboundConfig], log, cancellationToken: cancellationToken);
+                break;
+        }
+
+        if (await Daemons.WaitForPidAsync(Paths.PidFile(name), Marker, TimeSpan.FromSeconds(60), cancellationToken) is null)
+        {
+            throw new LabException($"{name} did not start; see {Paths.Logs}");
+        }
+    }
+
+    private async Task StopDaemonAsync(string name)
+    {
+        if (name == "nsd" && Daemons.Pid(Paths.PidFile("nsd"), Marker) is not null)
+        {
+            // Secondaries written to disk survive the restart without a new transfer.
+            await Tool.RunAsync("nsd-control", ["-c", _configs.NsdConfig, "write"]);
+        }
+
+        await Daemons.StopAsync(Paths.PidFile(name), Marker);
+    }
+
+    /// <summary>Waits until every (not faulted) server of the zones answers authoritatively with the serial the lab expects.</summary>
+    private async Task WaitServedAsync(IReadOnlyList<LabZone> zones, IProgress<LabProgress>? progress, CancellationToken cancellationToken)
+    {
+        var faults = new FaultSet(State.Faults);
+        var pending = zones.SelectMany(z => z.Servers.Where(s => Expected(z, s, faults)).Select(s => (Zone: z, Server: s))).ToList();
+        var total = pending.Count;
+        var timeout = Plan.Size == LabSize.Large ? TimeSpan.FromMinutes(30) : TimeSpan.FromSeconds(90);
+        var until = _time.GetUtcNow() + timeout;
+        while (pending.Count > 0)
+        {
+            var results = new System.Collections.Concurrent.ConcurrentBag<(LabZone, LabServer)>();
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
+                async (item, ct) =>
+                {
+                    var serial = await DnsProbe.SerialAsync(item.Server.Address, item.Zone.Fqdn, ct);
+                    var want = State.Zone(item.Zone.Name).Serial;
+                    var knotSigned = item.Zone.Dnssec?.Signer == Signer.Knot;
+                    if (serial is null || (!knotSigned && serial.Value < want && !faults.On(item.Server, FaultCatalogue.SerialDrift)))
+                    {
+                        results.Add(item);
+                    }
+                });
+            pending = [.. results];
+            progress?.Report(new LabProgress("served", total - pending.Count, total));
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            if (_time.GetUtcNow() > until)
+            {
+                throw new LabException($"{pending.Count} zone servers did not serve in time, e.g. {pending[0].Item1.Fqdn} on {pending[0].Item2.Name} " +
+                    $"({pending[0].Item2.Address}, {pending[0].Item2.Kind}); see {Paths.Logs}");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether a healthy answer is expected from this server for this zone, given the faults in force.</summary>
+    private static bool Expected(LabZone zone, LabServer server, FaultSet faults) =>
+        !faults.OnServer(server).Any(f => f.Fault is FaultCatalogue.Lame or FaultCatalogue.ServerDown or FaultCatalogue.TruncationNoTcp
+            or FaultCatalogue.EdnsFormerr or FaultCatalogue.SlowServer)
+        && !faults.Has(zone, FaultCatalogue.DelegationHijack);
+
+    /// <summary>Stops every process of the lab: fault processes, Unbound, BIND, Knot, NSD. Faults are forgotten.</summary>
+    public async Task DownAsync()
+    {
+        await _faultProcesses.StopAllAsync();
+        foreach (var name in new[] { "unbound", "named", "knot", "nsd" })
+        {
+            await StopDaemonAsync(name);
+        }
+
+        await LoopbackAliases.RemoveAllAsync(Paths);
+        State.Faults.Clear();
+        State.Save(Paths.State);
+    }
+
+    public LabStatus Status()
+    {
+        var faults = new FaultSet(State.Faults);
+        var daemons = new List<DaemonStatus>
+        {
+            new("nsd", Daemons.Pid(Paths.PidFile("nsd"), Marker), Summary(_configs.Listen(ServerKind.Nsd, faults))),
+            new("knot", Daemons.Pid(Paths.PidFile("knot"), Marker), Summary(_configs.Listen(ServerKind.Knot, faults))),
+            new("bind", Daemons.Pid(Paths.PidFile("named"), Marker), Summary(_configs.Listen(ServerKind.Bind, faults))),
+            new("unbound", Daemons.Pid(Paths.PidFile("unbound"), Marker), Plan.ResolverAddress),
+        };
+        return new LabStatus(Paths.Directory, Plan.Base, Plan.Size, Plan.Zones.Count(), Plan.Zones.Count(z => z.IsSigned), daemons,
+            [.. State.Faults], [.. _faultProcesses.Running()]);
+    }
+
+    private static string Summary(SortedSet<string> addresses) =>
+        addresses.Count.ToString(CultureInfo.InvariantCulture) + " addresses";
+
+    /// <summary>Injects a fault. Returns the fault as recorded (with the server it landed on).</summary>
+    public async Task<ActiveFault> BreakAsync(string zoneName, string faultId, string? serverName = null, CancellationToken cancellationToken = default)
+    {
+        var zone = Plan.Get(zoneName);
+        var definition = FaultCatalogue.Get(faultId);
+        if (FaultCatalogue.Unfit(definition, zone) is { } why)
+        {
+            throw new LabException($"{definition.Id} does not fit {zone.Fqdn}: {why}");
+        }
+
+        LabServer? server = null;
+        if (definition.Target != FaultTarget.Zone)
+        {
+            server = serverName is null
+                ? (definition.Target == FaultTarget.Primary ? zone.Primary : zone.Servers[^1])
+                : zone.Servers.FirstOrDefault(s => s.Name.Equals(serverName.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)
+                    || s.Label.Equals(serverName, StringComparison.OrdinalIgnoreCase) || s.Address == serverName)
+                  ?? throw new LabException($"{serverName} is not a server of {zone.Fqdn} ({string.Join(", ", zone.Servers.Select(s => s.Name))})");
+            if (definition.Id == FaultCatalogue.OpenRecursion && server.IsPrimary)
+            {
+                throw new LabException("open-recursion replaces a secondary; choose a secondary server");
+            }
+        }
+        else if (serverName is not null)
+        {
+            throw new LabException($"{definition.Id} concerns the whole zone; --server does not apply");
+        }
+
+        if (State.Faults.Any(f => f.Zone == zone.Name && f.Fault == definition.Id))
+        {
+            throw new LabException($"{zone.Fqdn} already has {definition.Id}");
+        }
+
+        if (server is not null && State.Faults.Any(f => f.Zone == zone.Name && f.Server == server.Name))
+        {
+            throw new LabException($"{server.Name} already carries a fault; fix it first");
+        }
+
+        var fault = new ActiveFault { Zone = zone.Name, Fault = definition.Id, Server = server?.Name, Since = _time.GetUtcNow() };
+        if (definition.Id == FaultCatalogue.DelegationHijack)
+        {
+            fault.Slot = State.NextSlot++;
+        }
+
+        if (definition.Id == FaultCatalogue.DsMismatch && State.Zone(zone.Name).StaleDs is null)
+        {
+            State.Zone(zone.Name).StaleDs = await Signing.StaleDsAsync(zone, Path.Combine(Paths.Keys, "stale", zone.FileName), cancellationToken);
+        }
+
+        if (definition.Id == FaultCatalogue.SerialDrift)
+        {
+            await SnapshotAsync(zone, server!, cancellationToken);
+        }
+
+        State.Faults.Add(fault);
+        await ApplyAsync(cancellationToken);
+        return fault;
+    }
+
+    /// <summary>Repairs one fault of a zone, or all of them.</summary>
+    public async Task<IReadOnlyList<ActiveFault>> FixAsync(string zoneName, string? faultId = null, CancellationToken cancellationToken = default)
+    {
+        var zone = Plan.Get(zoneName);
+        var removed = State.Faults.Where(f => f.Zone == zone.Name && (faultId is null || f.Fault.Equals(faultId, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (removed.Count == 0)
+        {
+            throw new LabException(faultId is null ? $"{zone.Fqdn} has no fault" : $"{zone.Fqdn} does not have {faultId}");
+        }
+
+        State.Faults.RemoveAll(removed.Contains);
+        await ApplyAsync(cancellationToken);
+        return removed;
+    }
+
+    /// <summary>Repairs every fault of the lab.</summary>
+    public async Task FixAllAsync(CancellationToken cancellationToken = default)
+    {
+        State.Faults.Clear();
+        await ApplyAsync(cancellationToken);
+    }
+
+    /// <summary>The served zone as the primary has it now (AXFR with TSIG from its backend address).</summary>
+    private async Task SnapshotAsync(LabZone zone, LabServer server, CancellationToken cancellationToken)
+    {
+        var axfr = await Tool.CheckAsync("kdig", ["@" + Plan.BackendAddress(zone.Primary.Kind), "-y", TsigForKdig, zone.Fqdn, "AXFR", "+nocomments",
+            "+nostats", "+noheader"], cancellationToken: cancellationToken);
+        var lines = axfr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith(';'))
+            .Where(l => ZoneBuilder.ParseLine(l) is not { Type: "TSIG" }).Distinct().ToList();
+        if (lines.Count < 3)
+        {
+            throw new LabException($"could not copy {zone.Fqdn} from its primary: {axfr}");
+        }
+
+        await File.WriteAllLinesAsync(Paths.Override(zone, server), lines, cancellationToken);
+    }
+
+    /// <summary>Brings files, configs and processes in line with the faults in the state.</summary>
+    private async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var faults = new FaultSet(State.Faults);
+        State.Save(Paths.State);
+        await _faultProcesses.StopUnwantedAsync(State.Faults);
+        var changed = await new ZoneBuilder(Plan, State, Paths, _time).BuildAsync(Plan.Zones, faults, null, cancellationToken);
+        State.Save(Paths.State);
+
+        var oldNsd = await File.ReadAllTextAsync(_configs.NsdConfig, cancellationToken);
+        var oldKnot = await File.ReadAllTextAsync(_configs.KnotConfig, cancellationToken);
+        var oldBind = await File.ReadAllTextAsync(_configs.BindConfig, cancellationToken);
+        var nsd = _configs.RenderNsd(faults);
+        var knot = _configs.RenderKnot(faults);
+        var bind = _configs.RenderBind(faults);
+        await WriteConfigsAsync(faults, cancellationToken);
+
+        if (nsd != oldNsd)
+        {
+            await StopDaemonAsync("nsd");
+            await StartDaemonAsync("nsd", cancellationToken);
+        }
+        else
+        {
+            foreach (var zone in changed.Where(z => z.Servers.Any(s => s.Kind == ServerKind.Nsd && (s.IsPrimary || Overridden(s, faults)))))
+            {
+                await Tool.RunAsync("nsd-control", ["-c", _configs.NsdConfig, "reload", zone.Fqdn], cancellationToken: cancellationToken);
+            }
+        }
+
+        if (knot != oldKnot && ListenLine(knot) != ListenLine(oldKnot))
+        {
+            await StopDaemonAsync("knot");
+            await StartDaemonAsync("knot", cancellationToken);
+        }
+        else
+        {
+            if (knot != oldKnot)
+            {
+                await Tool.CheckAsync("knotc", ["-c", _configs.KnotConfig, "reload"], cancellationToken: cancellationToken);
+            }
+
+            foreach (var zone in changed.Where(z => z.Servers.Any(s => s.Kind == ServerKind.Knot && (s.IsPrimary || Overridden(s, faults)))))
+            {
+                await Tool.RunAsync("knotc", ["-c", _configs.KnotConfig, "zone-reload", zone.Fqdn], cancellationToken: cancellationToken);
+            }
+        }
+
+        if (bind != oldBind)
+        {
+            await LoopbackAliases.EnsureAsync(Paths, Plan.Base, _configs.Listen(ServerKind.Bind, faults), cancellationToken);
+            await Tool.CheckAsync("rndc", ["-c", _configs.RndcConfig, "reload"], cancellationToken: cancellationToken);
+        }
+        else
+        {
+            foreach (var zone in changed.Where(z => z.Servers.Any(s => s.Kind == ServerKind.Bind && (s.IsPrimary || Overridden(s, faults)))))
+            {
+                await Tool.RunAsync("rndc", ["-c", _configs.RndcConfig, "reload", zone.Fqdn], cancellationToken: cancellationToken);
+            }
+        }
+
+        await _faultProcesses.StartWantedAsync(State.Faults, cancellationToken);
+        var touched = changed.Concat(State.Faults.Select(f => Plan.Get(f.Zone))).Distinct().ToList();
+        await WaitServedAsync(touched, null, cancellationToken);
+        await FlushResolverAsync(cancellationToken);
+    }
+
+    private static bool Overridden(LabServer server, FaultSet faults) =>
+        faults.On(server, FaultCatalogue.DnskeyMissing) || faults.On(server, FaultCatalogue.SerialDrift);
+
+    private static string ListenLine(string knotConfig) =>
+        knotConfig.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("listen: [", StringComparison.Ordinal)) ?? "";
+
+    /// <summary>Empties the lab resolver's caches (Unbound reload), so the next question sees the servers as they are now.</summary>
+    public async Task FlushResolverAsync(CancellationToken cancellationToken = default)
+    {
+        if (Daemons.Pid(Paths.PidFile("unbound"), Marker) is not null)
+        {
+            await Tool.CheckAsync("unbound-control", ["-c", _configs.UnboundConfig, "reload"], cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>The daemons' PIDs, for tests that check nothing is left behind.</summary>
+    public IReadOnlyList<int> Pids() =>
+        s_daemonNames.Select(n => Daemons.Pid(Paths.PidFile(n), Marker)).Concat(_faultProcesses.Running().Select(r => r.Pid))
+            .OfType<int>().ToList();
+}
