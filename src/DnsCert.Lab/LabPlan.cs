@@ -23,6 +23,19 @@ public sealed record LabServer(string Zone, string Name, string Address, ServerK
     public string Label => Name.Split('.')[0];
 }
 
+/// <summary>One running server program of the lab: a software on a tier.</summary>
+public sealed record Daemon(ServerKind Kind, ZoneLevel Tier)
+{
+    public string Name => Kind.ToString().ToLowerInvariant() + "-" + Tier switch
+    {
+        ZoneLevel.Root => "root",
+        ZoneLevel.Tld => "tld",
+        _ => "sld",
+    };
+
+    public override string ToString() => Name;
+}
+
 /// <summary>A zone of the lab, with its delegation and its servers.</summary>
 public sealed class LabZone
 {
@@ -100,16 +113,18 @@ public sealed class LabPlan
 
     public string ResolverAddress => Address(0, 53);
 
-    /// <summary>Address on which BIND's control channel (rndc, port 953) listens.</summary>
-    public string RndcAddress => Address(0, 250);
+    /// <summary>Address on which a BIND instance's control channel (rndc, port 953) listens.</summary>
+    public string RndcAddress(ZoneLevel tier) => Address(0, 250 + (int)tier);
 
     /// <summary>Each daemon also listens on a backend address: the zone-transfer plane and the fault responders' upstream.</summary>
-    public string BackendAddress(ServerKind kind) => Address(250, kind switch
-    {
-        ServerKind.Nsd => 1,
-        ServerKind.Knot => 2,
-        _ => 3,
-    });
+    public string BackendAddress(ServerKind kind, ZoneLevel tier) => Address(250, ((int)tier * 10) + (int)kind + 1);
+
+    /// <summary>
+    /// The daemon instances: one per software and tier (root, TLD, second level). A daemon never serves a zone and its
+    /// parent, so a question to a parent's server gets the parent's referral, never the child's answer.
+    /// </summary>
+    public IReadOnlyList<Daemon> Daemons => _zones.Values.SelectMany(z => z.Servers.Select(s => new Daemon(s.Kind, z.Level))).Distinct()
+        .OrderBy(d => d.Tier).ThenBy(d => d.Kind).ToList();
 
     /// <summary>Address with nothing behind it, used as the "old" glue address of the glue-mismatch fault.</summary>
     public string StaleGlueAddress(int index) => Address(99, 1 + (index % 250));

@@ -23,8 +23,6 @@ public sealed record LabStatus(string Directory, string Base, LabSize Size, int 
 /// </summary>
 public sealed class LabUniverse
 {
-    private static readonly string[] s_daemonNames = ["nsd", "knot", "named", "unbound"];
-
     private readonly ServerConfigs _configs;
     private readonly FaultProcesses _faultProcesses;
     private readonly TimeProvider _time;
@@ -100,7 +98,9 @@ public sealed class LabUniverse
         return lab;
     }
 
-    private bool AnyRunning() => s_daemonNames.Any(n => Daemons.Pid(Paths.PidFile(n), Marker) is not null);
+    private IEnumerable<string> ProcessNames => Plan.Daemons.Select(d => d.Name).Append("unbound");
+
+    private bool AnyRunning() => ProcessNames.Any(n => Daemons.Pid(Paths.PidFile(n), Marker) is not null);
 
     private async Task StartAsync(IProgress<LabProgress>? progress, CancellationToken cancellationToken)
     {
@@ -111,14 +111,14 @@ public sealed class LabUniverse
             zone.Fingerprint = "";
         }
 
-        foreach (var dir in new[] { "nsd", "knot", "bind", "unbound" })
+        foreach (var dir in ProcessNames)
         {
             Directory.CreateDirectory(Paths.Daemon(dir));
             Directory.CreateDirectory(Path.Combine(Paths.Daemon(dir), "secondary"));
         }
 
         var faults = new FaultSet(State.Faults);
-        await File.WriteAllTextAsync(_configs.KnotConfig, _configs.RenderKnot(faults), cancellationToken);
+        await WriteConfigsAsync(faults, cancellationToken);
 
         var signed = Plan.Zones.Where(z => z.IsSigned).ToList();
         var keysDone = 0;
@@ -150,8 +150,9 @@ public sealed class LabUniverse
             });
         foreach (var zone in signed.Where(z => z.Dnssec!.Signer == Signer.Knot))
         {
-            await Signing.GenerateKnotKeysAsync(_configs.KnotConfig, zone, cancellationToken);
-            State.Zone(zone.Name).Ds = await Signing.KnotDsAsync(_configs.KnotConfig, zone, cancellationToken);
+            var knot = _configs.Config(new Daemon(ServerKind.Knot, zone.Level));
+            await Signing.GenerateKnotKeysAsync(knot, zone, cancellationToken);
+            State.Zone(zone.Name).Ds = await Signing.KnotDsAsync(knot, zone, cancellationToken);
             progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
         }
 
@@ -168,15 +169,17 @@ public sealed class LabUniverse
         await File.WriteAllTextAsync(_configs.TrustAnchorFile, _configs.RenderTrustAnchor(), cancellationToken);
         await File.WriteAllTextAsync(_configs.UnboundConfig, _configs.RenderUnbound(), cancellationToken);
 
-        progress?.Report(new LabProgress("servers", 0, 4));
+        var daemons = Plan.Daemons;
+        progress?.Report(new LabProgress("servers", 0, daemons.Count + 1));
         try
         {
-            await Task.WhenAll(StartDaemonAsync("nsd", cancellationToken), StartDaemonAsync("knot", cancellationToken),
-                StartDaemonAsync("named", cancellationToken));
-            progress?.Report(new LabProgress("servers", 3, 4));
+            await LoopbackAliases.EnsureAsync(Paths, Plan.Base,
+                daemons.Where(d => d.Kind == ServerKind.Bind).SelectMany(d => _configs.Listen(d, faults).Append(Plan.RndcAddress(d.Tier))), cancellationToken);
+            await Task.WhenAll(daemons.Select(d => StartDaemonAsync(d, cancellationToken)));
+            progress?.Report(new LabProgress("servers", daemons.Count, daemons.Count + 1));
             await WaitServedAsync(all, progress, cancellationToken);
-            await StartDaemonAsync("unbound", cancellationToken);
-            progress?.Report(new LabProgress("servers", 4, 4));
+            await StartDaemonAsync(null, cancellationToken);
+            progress?.Report(new LabProgress("servers", daemons.Count + 1, daemons.Count + 1));
         }
         catch
         {
@@ -188,7 +191,7 @@ public sealed class LabUniverse
     /// <summary>Two labs must never share a /16: refuse when anything already answers on this base's resolver or root addresses.</summary>
     private void EnsureBaseFree()
     {
-        foreach (var address in new[] { Plan.ResolverAddress, Plan.Root.Primary.Address, Plan.BackendAddress(ServerKind.Nsd) })
+        foreach (var address in new[] { Plan.ResolverAddress, Plan.Root.Primary.Address, Plan.BackendAddress(ServerKind.Nsd, ZoneLevel.Root) })
         {
             try
             {
@@ -204,44 +207,43 @@ public sealed class LabUniverse
 
     private async Task WriteConfigsAsync(FaultSet faults, CancellationToken cancellationToken)
     {
-        await File.WriteAllTextAsync(_configs.NsdConfig, _configs.RenderNsd(faults), cancellationToken);
-        await File.WriteAllTextAsync(_configs.KnotConfig, _configs.RenderKnot(faults), cancellationToken);
-        await File.WriteAllTextAsync(_configs.BindConfig, _configs.RenderBind(faults), cancellationToken);
-        await File.WriteAllTextAsync(_configs.RndcConfig, _configs.RenderRndc(), cancellationToken);
+        foreach (var d in Plan.Daemons)
+        {
+            Directory.CreateDirectory(Path.Combine(Paths.Daemon(d.Name), "secondary"));
+            await File.WriteAllTextAsync(_configs.Config(d), _configs.Render(d, faults), cancellationToken);
+            if (d.Kind == ServerKind.Bind)
+            {
+                await File.WriteAllTextAsync(_configs.RndcConfig(d), _configs.RenderRndc(d), cancellationToken);
+            }
+        }
     }
 
-    private async Task StartDaemonAsync(string name, CancellationToken cancellationToken)
+    /// <summary>Starts a daemon, or Unbound when <paramref name="d"/> is null.</summary>
+    private async Task StartDaemonAsync(Daemon? d, CancellationToken cancellationToken)
     {
+        var name = d?.Name ?? "unbound";
         var log = Path.Combine(Paths.Logs, name + ".out");
-        switch (name)
+        var (program, args) = d?.Kind switch
         {
-            case "nsd":
-                await Daemons.StartAsync("nsd", ["-c", _configs.NsdConfig], log, cancellationToken: cancellationToken);
-                break;
-            case "knot":
-                await Daemons.StartAsync("knotd", ["-c", _configs.KnotConfig, "-d"], log, cancellationToken: cancellationToken);
-                break;
-            case "named":
-                await LoopbackAliases.EnsureAsync(Paths, Plan.Base, _configs.Listen(ServerKind.Bind, new FaultSet(State.Faults)).Append(Plan.RndcAddress), cancellationToken);
-                await Daemons.StartAsync("named", ["-c", _configs.BindConfig], log, cancellationToken: cancellationToken);
-                break;
-            default:
-                await Daemons.StartAsync("unbound", ["-c", _configs.UnboundConfig], log, cancellationToken: cancellationToken);
-                break;
-        }
-
+            ServerKind.Nsd => ("nsd", new[] { "-c", _configs.Config(d) }),
+            ServerKind.Knot => ("knotd", ["-c", _configs.Config(d), "-d"]),
+            ServerKind.Bind => ("named", ["-c", _configs.Config(d)]),
+            _ => ("unbound", ["-c", _configs.UnboundConfig]),
+        };
+        await Daemons.StartAsync(program, args, log, cancellationToken: cancellationToken);
         if (await Daemons.WaitForPidAsync(Paths.PidFile(name), Marker, TimeSpan.FromSeconds(60), cancellationToken) is null)
         {
             throw new LabException($"{name} did not start; see {Paths.Logs}");
         }
     }
 
-    private async Task StopDaemonAsync(string name)
+    private async Task StopDaemonAsync(Daemon? d)
     {
-        if (name == "nsd" && Daemons.Pid(Paths.PidFile("nsd"), Marker) is not null)
+        var name = d?.Name ?? "unbound";
+        if (d?.Kind == ServerKind.Nsd && Daemons.Pid(Paths.PidFile(name), Marker) is not null)
         {
             // Secondaries written to disk survive the restart without a new transfer.
-            await Tool.RunAsync("nsd-control", ["-c", _configs.NsdConfig, "write"]);
+            await Tool.RunAsync("nsd-control", ["-c", _configs.Config(d), "write"]);
         }
 
         await Daemons.StopAsync(Paths.PidFile(name), Marker);
@@ -296,9 +298,10 @@ public sealed class LabUniverse
     public async Task DownAsync()
     {
         await _faultProcesses.StopAllAsync();
-        foreach (var name in new[] { "unbound", "named", "knot", "nsd" })
+        await StopDaemonAsync(null);
+        foreach (var d in Plan.Daemons)
         {
-            await StopDaemonAsync(name);
+            await StopDaemonAsync(d);
         }
 
         await LoopbackAliases.RemoveAllAsync(Paths);
@@ -309,13 +312,8 @@ public sealed class LabUniverse
     public LabStatus Status()
     {
         var faults = new FaultSet(State.Faults);
-        var daemons = new List<DaemonStatus>
-        {
-            new("nsd", Daemons.Pid(Paths.PidFile("nsd"), Marker), Summary(_configs.Listen(ServerKind.Nsd, faults))),
-            new("knot", Daemons.Pid(Paths.PidFile("knot"), Marker), Summary(_configs.Listen(ServerKind.Knot, faults))),
-            new("bind", Daemons.Pid(Paths.PidFile("named"), Marker), Summary(_configs.Listen(ServerKind.Bind, faults))),
-            new("unbound", Daemons.Pid(Paths.PidFile("unbound"), Marker), Plan.ResolverAddress),
-        };
+        var daemons = Plan.Daemons.Select(d => new DaemonStatus(d.Name, Daemons.Pid(Paths.PidFile(d.Name), Marker), Summary(_configs.Listen(d, faults))))
+            .Append(new DaemonStatus("unbound", Daemons.Pid(Paths.PidFile("unbound"), Marker), Plan.ResolverAddress)).ToList();
         return new LabStatus(Paths.Directory, Plan.Base, Plan.Size, Plan.Zones.Count(), Plan.Zones.Count(z => z.IsSigned), daemons,
             [.. State.Faults], [.. _faultProcesses.Running()]);
     }
@@ -378,7 +376,7 @@ public sealed class LabUniverse
         }
 
         State.Faults.Add(fault);
-        await ApplyAsync(cancellationToken);
+        await ApplyAsync([zone.Name], cancellationToken);
         return fault;
     }
 
@@ -393,24 +391,25 @@ public sealed class LabUniverse
         }
 
         State.Faults.RemoveAll(removed.Contains);
-        await ApplyAsync(cancellationToken);
+        await ApplyAsync([zone.Name], cancellationToken);
         return removed;
     }
 
     /// <summary>Repairs every fault of the lab.</summary>
     public async Task FixAllAsync(CancellationToken cancellationToken = default)
     {
+        var zones = State.Faults.Select(f => f.Zone).Distinct().ToList();
         State.Faults.Clear();
-        await ApplyAsync(cancellationToken);
+        await ApplyAsync(zones, cancellationToken);
     }
 
     /// <summary>The served zone as the primary has it now (AXFR with TSIG from its backend address).</summary>
     private async Task SnapshotAsync(LabZone zone, LabServer server, CancellationToken cancellationToken)
     {
-        var axfr = await Tool.CheckAsync("kdig", ["@" + Plan.BackendAddress(zone.Primary.Kind), "-y", TsigForKdig, zone.Fqdn, "AXFR", "+nocomments",
+        var axfr = await Tool.CheckAsync("kdig", ["@" + Plan.BackendAddress(zone.Primary.Kind, zone.Level), "-y", TsigForKdig, zone.Fqdn, "AXFR", "+nocomments",
             "+nostats", "+noheader"], cancellationToken: cancellationToken);
         var lines = axfr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith(';'))
-            .Where(l => ZoneBuilder.ParseLine(l) is not { Type: "TSIG" }).Distinct().ToList();
+            .Where(l => ZoneBuilder.ParseLine(l) is { Type: not "TSIG" }).Distinct().ToList();
         if (lines.Count < 3)
         {
             throw new LabException($"could not copy {zone.Fqdn} from its primary: {axfr}");
@@ -420,7 +419,7 @@ public sealed class LabUniverse
     }
 
     /// <summary>Brings files, configs and processes in line with the faults in the state.</summary>
-    private async Task ApplyAsync(CancellationToken cancellationToken)
+    private async Task ApplyAsync(IReadOnlyList<string> faultZones, CancellationToken cancellationToken)
     {
         var faults = new FaultSet(State.Faults);
         State.Save(Paths.State);
@@ -428,62 +427,90 @@ public sealed class LabUniverse
         var changed = await new ZoneBuilder(Plan, State, Paths, _time).BuildAsync(Plan.Zones, faults, null, cancellationToken);
         State.Save(Paths.State);
 
-        var oldNsd = await File.ReadAllTextAsync(_configs.NsdConfig, cancellationToken);
-        var oldKnot = await File.ReadAllTextAsync(_configs.KnotConfig, cancellationToken);
-        var oldBind = await File.ReadAllTextAsync(_configs.BindConfig, cancellationToken);
-        var nsd = _configs.RenderNsd(faults);
-        var knot = _configs.RenderKnot(faults);
-        var bind = _configs.RenderBind(faults);
+        var old = new Dictionary<Daemon, string>();
+        foreach (var d in Plan.Daemons)
+        {
+            old[d] = await File.ReadAllTextAsync(_configs.Config(d), cancellationToken);
+        }
+
         await WriteConfigsAsync(faults, cancellationToken);
-
-        if (nsd != oldNsd)
+        foreach (var d in Plan.Daemons)
         {
-            await StopDaemonAsync("nsd");
-            await StartDaemonAsync("nsd", cancellationToken);
-        }
-        else
-        {
-            foreach (var zone in changed.Where(z => z.Servers.Any(s => s.Kind == ServerKind.Nsd && (s.IsPrimary || Overridden(s, faults)))))
+            var config = _configs.Render(d, faults);
+            var reloads = changed.Where(z => z.Level == d.Tier && z.Servers.Any(s => s.Kind == d.Kind && (s.IsPrimary || Overridden(s, faults)))).ToList();
+            var configChanged = config != old[d];
+            switch (d.Kind)
             {
-                await Tool.RunAsync("nsd-control", ["-c", _configs.NsdConfig, "reload", zone.Fqdn], cancellationToken: cancellationToken);
-            }
-        }
+                case ServerKind.Nsd when configChanged:
+                case ServerKind.Knot when configChanged && ListenLine(config) != ListenLine(old[d]):
+                    await StopDaemonAsync(d);
+                    await StartDaemonAsync(d, cancellationToken);
+                    break;
+                case ServerKind.Nsd:
+                    foreach (var zone in reloads)
+                    {
+                        await Tool.RunAsync("nsd-control", ["-c", _configs.Config(d), "reload", zone.Fqdn], cancellationToken: cancellationToken);
+                    }
 
-        if (knot != oldKnot && ListenLine(knot) != ListenLine(oldKnot))
-        {
-            await StopDaemonAsync("knot");
-            await StartDaemonAsync("knot", cancellationToken);
-        }
-        else
-        {
-            if (knot != oldKnot)
-            {
-                await Tool.CheckAsync("knotc", ["-c", _configs.KnotConfig, "reload"], cancellationToken: cancellationToken);
-            }
+                    break;
+                case ServerKind.Knot:
+                    if (configChanged)
+                    {
+                        await Tool.CheckAsync("knotc", ["-c", _configs.Config(d), "reload"], cancellationToken: cancellationToken);
+                    }
 
-            foreach (var zone in changed.Where(z => z.Servers.Any(s => s.Kind == ServerKind.Knot && (s.IsPrimary || Overridden(s, faults)))))
-            {
-                await Tool.RunAsync("knotc", ["-c", _configs.KnotConfig, "zone-reload", zone.Fqdn], cancellationToken: cancellationToken);
-            }
-        }
+                    foreach (var zone in reloads)
+                    {
+                        await Tool.RunAsync("knotc", ["-c", _configs.Config(d), "zone-reload", zone.Fqdn], cancellationToken: cancellationToken);
+                    }
 
-        if (bind != oldBind)
-        {
-            await LoopbackAliases.EnsureAsync(Paths, Plan.Base, _configs.Listen(ServerKind.Bind, faults), cancellationToken);
-            await Tool.CheckAsync("rndc", ["-c", _configs.RndcConfig, "reload"], cancellationToken: cancellationToken);
-        }
-        else
-        {
-            foreach (var zone in changed.Where(z => z.Servers.Any(s => s.Kind == ServerKind.Bind && (s.IsPrimary || Overridden(s, faults)))))
-            {
-                await Tool.RunAsync("rndc", ["-c", _configs.RndcConfig, "reload", zone.Fqdn], cancellationToken: cancellationToken);
+                    break;
+                default:
+                    if (configChanged)
+                    {
+                        await LoopbackAliases.EnsureAsync(Paths, Plan.Base, _configs.Listen(d, faults), cancellationToken);
+                        await Tool.CheckAsync("rndc", ["-c", _configs.RndcConfig(d), "reload"], cancellationToken: cancellationToken);
+                    }
+                    else
+                    {
+                        foreach (var zone in reloads)
+                        {
+                            await Tool.RunAsync("rndc", ["-c", _configs.RndcConfig(d), "reload", zone.Fqdn], cancellationToken: cancellationToken);
+                        }
+                    }
+
+                    break;
             }
         }
 
         await _faultProcesses.StartWantedAsync(State.Faults, cancellationToken);
-        var touched = changed.Concat(State.Faults.Select(f => Plan.Get(f.Zone))).Distinct().ToList();
+        var touched = changed.Concat(faultZones.Select(Plan.Get)).Distinct().ToList();
+        await RetransferAsync(touched, faults, cancellationToken);
+        touched = touched.Concat(State.Faults.Select(f => Plan.Get(f.Zone))).Distinct().ToList();
         await WaitServedAsync(touched, null, cancellationToken);
         await FlushResolverAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A secondary that was just (re)configured loads its old copy and would wait for the SOA refresh timer (hours):
+    /// ask every real secondary of the touched zones to transfer now.
+    /// </summary>
+    private async Task RetransferAsync(IEnumerable<LabZone> zones, FaultSet faults, CancellationToken cancellationToken)
+    {
+        foreach (var zone in zones)
+        {
+            foreach (var server in zone.Servers.Where(s => !s.IsPrimary && !Overridden(s, faults) && !faults.On(s, FaultCatalogue.Lame)))
+            {
+                var d = new Daemon(server.Kind, zone.Level);
+                var (program, args) = server.Kind switch
+                {
+                    ServerKind.Nsd => ("nsd-control", new[] { "-c", _configs.Config(d), "force_transfer", zone.Fqdn }),
+                    ServerKind.Knot => ("knotc", new[] { "-c", _configs.Config(d), "zone-retransfer", zone.Fqdn }),
+                    _ => ("rndc", new[] { "-c", _configs.RndcConfig(d), "retransfer", zone.Fqdn }),
+                };
+                await Tool.RunAsync(program, args, cancellationToken: cancellationToken);
+            }
+        }
     }
 
     private static bool Overridden(LabServer server, FaultSet faults) =>
@@ -503,6 +530,6 @@ public sealed class LabUniverse
 
     /// <summary>The daemons' PIDs, for tests that check nothing is left behind.</summary>
     public IReadOnlyList<int> Pids() =>
-        s_daemonNames.Select(n => Daemons.Pid(Paths.PidFile(n), Marker)).Concat(_faultProcesses.Running().Select(r => r.Pid))
+        ProcessNames.Select(n => Daemons.Pid(Paths.PidFile(n), Marker)).Concat(_faultProcesses.Running().Select(r => r.Pid))
             .OfType<int>().ToList();
 }

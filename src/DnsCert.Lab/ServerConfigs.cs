@@ -26,19 +26,25 @@ internal sealed class ServerConfigs
         _paths = paths;
     }
 
-    public string NsdConfig => Path.Combine(_paths.Daemon("nsd"), "nsd.conf");
+    public string Config(Daemon d) => Path.Combine(_paths.Daemon(d.Name), d.Kind switch
+    {
+        ServerKind.Nsd => "nsd.conf",
+        ServerKind.Knot => "knot.conf",
+        _ => "named.conf",
+    });
 
-    public string KnotConfig => Path.Combine(_paths.Daemon("knot"), "knot.conf");
+    public string RndcConfig(Daemon d) => Path.Combine(_paths.Daemon(d.Name), "rndc.conf");
 
-    public string BindConfig => Path.Combine(_paths.Daemon("bind"), "named.conf");
+    public string Render(Daemon d, FaultSet faults) => d.Kind switch
+    {
+        ServerKind.Nsd => RenderNsd(d, faults),
+        ServerKind.Knot => RenderKnot(d, faults),
+        _ => RenderBind(d, faults),
+    };
 
-    public string RndcConfig => Path.Combine(_paths.Daemon("bind"), "rndc.conf");
+    private string Socket(Daemon d) => Path.Combine(_paths.Run, d.Name + ".sock");
 
     public string UnboundConfig => Path.Combine(_paths.Daemon("unbound"), "unbound.conf");
-
-    public string NsdSocket => Path.Combine(_paths.Run, "nsd.sock");
-
-    public string KnotSocket => Path.Combine(_paths.Run, "knot.sock");
 
     public string UnboundSocket => Path.Combine(_paths.Run, "unbound.sock");
 
@@ -47,10 +53,10 @@ internal sealed class ServerConfigs
     public string RootHintsFile => Path.Combine(_paths.Daemon("unbound"), "root.hints");
 
     /// <summary>The addresses a daemon listens on, faults considered.</summary>
-    public SortedSet<string> Listen(ServerKind kind, FaultSet faults)
+    public SortedSet<string> Listen(Daemon d, FaultSet faults)
     {
-        var set = new SortedSet<string>(StringComparer.Ordinal) { _plan.BackendAddress(kind) };
-        foreach (var server in _plan.AllServers.Where(s => s.Kind == kind))
+        var set = new SortedSet<string>(StringComparer.Ordinal) { _plan.BackendAddress(d.Kind, d.Tier) };
+        foreach (var server in _plan.Zones.Where(z => z.Level == d.Tier).SelectMany(z => z.Servers).Where(s => s.Kind == d.Kind))
         {
             if (!TakenOver(server, faults))
             {
@@ -72,11 +78,11 @@ internal sealed class ServerConfigs
         Override,
     }
 
-    private IEnumerable<(LabZone Zone, LabServer Server, Role Role)> ZonesOf(ServerKind kind, FaultSet faults)
+    private IEnumerable<(LabZone Zone, LabServer Server, Role Role)> ZonesOf(Daemon d, FaultSet faults)
     {
-        foreach (var zone in _plan.Zones)
+        foreach (var zone in _plan.Zones.Where(z => z.Level == d.Tier))
         {
-            foreach (var server in zone.Servers.Where(s => s.Kind == kind))
+            foreach (var server in zone.Servers.Where(s => s.Kind == d.Kind))
             {
                 if (faults.On(server, Lame))
                 {
@@ -97,15 +103,15 @@ internal sealed class ServerConfigs
     {
         Role.Primary => _paths.Served(zone),
         Role.Override => _paths.Override(zone, server),
-        _ => Path.Combine(_paths.Daemon(server.Kind.ToString().ToLowerInvariant()), "secondary", zone.FileName + ".zone"),
+        _ => Path.Combine(_paths.Daemon(new Daemon(server.Kind, zone.Level).Name), "secondary", zone.FileName + ".zone"),
     };
 
-    public string RenderNsd(FaultSet faults)
+    private string RenderNsd(Daemon d, FaultSet faults)
     {
-        var dir = _paths.Daemon("nsd");
+        var dir = _paths.Daemon(d.Name);
         var sb = new StringBuilder();
         sb.Append("# DnsCert lab NSD (generated)\nserver:\n");
-        foreach (var address in Listen(ServerKind.Nsd, faults))
+        foreach (var address in Listen(d, faults))
         {
             sb.Append(CultureInfo.InvariantCulture, $"  ip-address: {address}\n");
         }
@@ -117,29 +123,29 @@ internal sealed class ServerConfigs
               chroot: ""
               database: ""
               zonesdir: "{dir}"
-              pidfile: "{_paths.PidFile("nsd")}"
-              logfile: "{Path.Combine(_paths.Logs, "nsd.log")}"
+              pidfile: "{_paths.PidFile(d.Name)}"
+              logfile: "{Path.Combine(_paths.Logs, d.Name + ".log")}"
               zonelistfile: "{Path.Combine(dir, "zone.list")}"
               xfrdfile: "{Path.Combine(dir, "xfrd.state")}"
               xfrdir: "{Path.Combine(dir, "xfr")}"
               server-count: 1
               tcp-count: 200
               zonefiles-write: 60
-              identity: "nsd.lab"
+              identity: "{d.Name}.lab"
               verbosity: 1
             remote-control:
               control-enable: yes
-              control-interface: "{NsdSocket}"
+              control-interface: "{Socket(d)}"
             key:
               name: "{TsigName}"
               algorithm: hmac-sha256
               secret: "{_state.TsigSecret}"
 
             """);
-        foreach (var (zone, server, role) in ZonesOf(ServerKind.Nsd, faults))
+        foreach (var (zone, server, role) in ZonesOf(d, faults))
         {
             sb.Append(CultureInfo.InvariantCulture, $"zone:\n  name: \"{zone.Fqdn}\"\n  zonefile: \"{ZoneFile(zone, server, role)}\"\n");
-            sb.Append(CultureInfo.InvariantCulture, $"  provide-xfr: 127.0.0.0/8 {TsigName}\n  outgoing-interface: {_plan.BackendAddress(ServerKind.Nsd)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  provide-xfr: 127.0.0.0/8 {TsigName}\n  outgoing-interface: {_plan.BackendAddress(d.Kind, d.Tier)}\n");
             if (faults.On(server, OpenAxfr))
             {
                 sb.Append("  provide-xfr: 0.0.0.0/0 NOKEY\n");
@@ -149,12 +155,12 @@ internal sealed class ServerConfigs
             {
                 foreach (var kind in SecondaryKinds(zone))
                 {
-                    sb.Append(CultureInfo.InvariantCulture, $"  notify: {_plan.BackendAddress(kind)} {TsigName}\n");
+                    sb.Append(CultureInfo.InvariantCulture, $"  notify: {_plan.BackendAddress(kind, d.Tier)} {TsigName}\n");
                 }
             }
             else if (role == Role.Secondary)
             {
-                var primary = _plan.BackendAddress(zone.Primary.Kind);
+                var primary = _plan.BackendAddress(zone.Primary.Kind, d.Tier);
                 sb.Append(CultureInfo.InvariantCulture, $"  allow-notify: 127.0.0.0/8 {TsigName}\n  request-xfr: AXFR {primary} {TsigName}\n");
             }
         }
@@ -162,20 +168,20 @@ internal sealed class ServerConfigs
         return sb.ToString();
     }
 
-    public string RenderKnot(FaultSet faults)
+    private string RenderKnot(Daemon d, FaultSet faults)
     {
-        var dir = _paths.Daemon("knot");
+        var dir = _paths.Daemon(d.Name);
         var sb = new StringBuilder();
         sb.Append("# DnsCert lab Knot DNS (generated)\nserver:\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  rundir: \"{_paths.Run}\"\n  pidfile: \"{_paths.PidFile("knot")}\"\n  identity: knot.lab\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  rundir: \"{_paths.Run}\"\n  pidfile: \"{_paths.PidFile(d.Name)}\"\n  identity: {d.Name}.lab\n");
         sb.Append("  listen: [ ");
-        sb.Append(string.Join(", ", Listen(ServerKind.Knot, faults).Select(a => a + "@53")));
+        sb.Append(string.Join(", ", Listen(d, faults).Select(a => a + "@53")));
         sb.Append(" ]\n");
         sb.Append(CultureInfo.InvariantCulture, $"""
             control:
-              listen: "{KnotSocket}"
+              listen: "{Socket(d)}"
             log:
-              - target: "{Path.Combine(_paths.Logs, "knot.log")}"
+              - target: "{Path.Combine(_paths.Logs, d.Name + ".log")}"
                 any: info
             database:
               storage: "{dir}"
@@ -188,7 +194,7 @@ internal sealed class ServerConfigs
             """);
         foreach (var kind in Enum.GetValues<ServerKind>())
         {
-            sb.Append(CultureInfo.InvariantCulture, $"  - id: {kind.ToString().ToLowerInvariant()}\n    address: {_plan.BackendAddress(kind)}@53\n    key: {TsigName}\n    via: {_plan.BackendAddress(ServerKind.Knot)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  - id: {kind.ToString().ToLowerInvariant()}\n    address: {_plan.BackendAddress(kind, d.Tier)}@53\n    key: {TsigName}\n    via: {_plan.BackendAddress(d.Kind, d.Tier)}\n");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"""
@@ -203,7 +209,7 @@ internal sealed class ServerConfigs
             policy:
 
             """);
-        foreach (var profile in _plan.Zones.Where(z => z.Dnssec?.Signer == Signer.Knot).Select(z => z.Dnssec!).Distinct())
+        foreach (var profile in _plan.Zones.Where(z => z.Level == d.Tier && z.Dnssec?.Signer == Signer.Knot).Select(z => z.Dnssec!).Distinct())
         {
             sb.Append(CultureInfo.InvariantCulture, $"""
                   - id: {PolicyId(profile)}
@@ -220,7 +226,7 @@ internal sealed class ServerConfigs
         }
 
         sb.Append("template:\n  - id: default\n    zonefile-sync: 0\n    journal-content: all\n    semantic-checks: off\nzone:\n");
-        foreach (var (zone, server, role) in ZonesOf(ServerKind.Knot, faults))
+        foreach (var (zone, server, role) in ZonesOf(d, faults))
         {
             sb.Append(CultureInfo.InvariantCulture, $"  - domain: \"{zone.Fqdn}\"\n    file: \"{ZoneFile(zone, server, role)}\"\n");
             sb.Append(faults.On(server, OpenAxfr) ? "    acl: [lab, open]\n" : "    acl: [lab]\n");
@@ -249,54 +255,54 @@ internal sealed class ServerConfigs
     private static string PolicyId(DnssecProfile profile) =>
         $"a{profile.Algorithm.ToString(CultureInfo.InvariantCulture)}-{profile.Denial.ToString().ToLowerInvariant()}";
 
-    public string RenderBind(FaultSet faults)
+    private string RenderBind(Daemon d, FaultSet faults)
     {
-        var dir = _paths.Daemon("bind");
+        var dir = _paths.Daemon(d.Name);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $$"""
             // DnsCert lab BIND (generated)
             options {
               directory "{{dir}}";
-              pid-file "{{_paths.PidFile("named")}}";
-              session-keyfile "{{Path.Combine(_paths.Run, "named-session.key")}}";
+              pid-file "{{_paths.PidFile(d.Name)}}";
+              session-keyfile "{{Path.Combine(_paths.Run, d.Name + "-session.key")}}";
               managed-keys-directory "{{dir}}";
-              listen-on port 53 { {{string.Join(" ", Listen(ServerKind.Bind, faults).Select(a => a + ";"))}} };
+              listen-on port 53 { {{string.Join(" ", Listen(d, faults).Select(a => a + ";"))}} };
               listen-on-v6 { none; };
               recursion no;
               allow-query { any; };
               allow-transfer { key {{TsigName}}; };
               allow-notify { 127.0.0.0/8; };
-              notify-source {{_plan.BackendAddress(ServerKind.Bind)}};
-              transfer-source {{_plan.BackendAddress(ServerKind.Bind)}};
+              notify-source {{_plan.BackendAddress(d.Kind, d.Tier)}};
+              transfer-source {{_plan.BackendAddress(d.Kind, d.Tier)}};
               dnssec-validation no;
               minimal-responses no-auth-recursive;
               notify explicit;
-              server-id "bind.lab";
+              server-id "{{d.Name}}.lab";
             };
             key "{{TsigName}}" { algorithm hmac-sha256; secret "{{_state.TsigSecret}}"; };
             key "rndc" { algorithm hmac-sha256; secret "{{_state.RndcSecret}}"; };
-            controls { inet {{_plan.RndcAddress}} port 953 allow { 127.0.0.0/8; } keys { "rndc"; }; };
+            controls { inet {{_plan.RndcAddress(d.Tier)}} port 953 allow { 127.0.0.0/8; } keys { "rndc"; }; };
             logging {
-              channel lab { file "{{Path.Combine(_paths.Logs, "named.log")}}" versions 2 size 20m; severity info; print-time yes; };
+              channel lab { file "{{Path.Combine(_paths.Logs, d.Name + ".log")}}" versions 2 size 20m; severity info; print-time yes; };
               category default { lab; };
               category lame-servers { null; };
             };
 
             """);
-        foreach (var (zone, server, role) in ZonesOf(ServerKind.Bind, faults))
+        foreach (var (zone, server, role) in ZonesOf(d, faults))
         {
             var transfer = faults.On(server, OpenAxfr) ? "any;" : $"key {TsigName};";
             sb.Append(CultureInfo.InvariantCulture, $"zone \"{zone.Fqdn}\" {{\n  file \"{ZoneFile(zone, server, role)}\";\n  allow-transfer {{ {transfer} }};\n");
             if (role == Role.Secondary)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  type secondary;\n  primaries {{ {_plan.BackendAddress(zone.Primary.Kind)} key {TsigName}; }};\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  type secondary;\n  primaries {{ {_plan.BackendAddress(zone.Primary.Kind, d.Tier)} key {TsigName}; }};\n");
             }
             else
             {
                 sb.Append("  type primary;\n");
                 if (role == Role.Primary)
                 {
-                    var targets = SecondaryKinds(zone).Select(k => $"{_plan.BackendAddress(k)} key {TsigName};");
+                    var targets = SecondaryKinds(zone).Select(k => $"{_plan.BackendAddress(k, d.Tier)} key {TsigName};");
                     sb.Append(CultureInfo.InvariantCulture, $"  also-notify {{ {string.Join(" ", targets)} }};\n");
                 }
             }
@@ -307,9 +313,9 @@ internal sealed class ServerConfigs
         return sb.ToString();
     }
 
-    public string RenderRndc() => $$"""
+    public string RenderRndc(Daemon d) => $$"""
         key "rndc" { algorithm hmac-sha256; secret "{{_state.RndcSecret}}"; };
-        options { default-key "rndc"; default-server {{_plan.RndcAddress}}; default-port 953; };
+        options { default-key "rndc"; default-server {{_plan.RndcAddress(d.Tier)}}; default-port 953; };
 
         """;
 

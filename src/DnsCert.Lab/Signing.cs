@@ -145,7 +145,7 @@ internal static class Signing
     {
         var profile = zone.Dnssec!;
         var existing = await Tool.CheckAsync("keymgr", ["-c", knotConfig, zone.Fqdn, "list"], cancellationToken: cancellationToken);
-        if (existing.Contains("ksk=yes", StringComparison.Ordinal))
+        if (existing.Contains(" KSK ", StringComparison.Ordinal))
         {
             return;
         }

@@ -99,7 +99,7 @@ internal sealed class FaultProcesses
                 {
                     var command = _responder ?? throw new LabException("this process cannot start the fault responder");
                     await Daemons.StartAsync(command.Program,
-                        [.. command.Arguments, "lab", "responder", "--listen", server.Address, "--backend", _plan.BackendAddress(server.Kind),
+                        [.. command.Arguments, "lab", "responder", "--listen", server.Address, "--backend", _plan.BackendAddress(server.Kind, zone.Level),
                             "--mode", fault.Fault, "--pid-file", pidFile],
                         log, background: true, cancellationToken: cancellationToken);
                 }
@@ -139,7 +139,7 @@ internal sealed class FaultProcesses
             key "{{ServerConfigs.TsigName}}" { algorithm hmac-sha256; secret "{{_state.TsigSecret}}"; };
             logging { channel lab { file "{{Path.Combine(dir, "named.log")}}"; severity info; }; category default { lab; }; };
             zone "." { type hint; file "{{hints}}"; };
-            zone "{{zone.Fqdn}}" { type secondary; file "{{Path.Combine(dir, "zone.db")}}"; primaries { {{_plan.BackendAddress(zone.Primary.Kind)}} key {{ServerConfigs.TsigName}}; }; };
+            zone "{{zone.Fqdn}}" { type secondary; file "{{Path.Combine(dir, "zone.db")}}"; primaries { {{_plan.BackendAddress(zone.Primary.Kind, zone.Level)}} key {{ServerConfigs.TsigName}}; }; };
 
             """);
         return conf;
