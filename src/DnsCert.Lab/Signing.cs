@@ -136,7 +136,7 @@ internal static class Signing
         var output = await Tool.CheckAsync("keymgr", ["-c", knotConfig, zone.Fqdn, "ds"], cancellationToken: cancellationToken);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(Normalize)
-            .Where(line => line.Split(' ')[6] == "2")
+            .Where(line => line.Split(' ')[5] == "2")
             .ToList();
     }
 
