@@ -264,9 +264,14 @@ public sealed class LabUniverse
                 async (item, ct) =>
                 {
                     var serial = await DnsProbe.SerialAsync(item.Server.Address, item.Zone.Fqdn, ct);
-                    var want = State.Zone(item.Zone.Name).Serial;
-                    var knotSigned = item.Zone.Dnssec?.Signer == Signer.Knot;
-                    if (serial is null || (!knotSigned && serial.Value < want && !faults.On(item.Server, FaultCatalogue.SerialDrift)))
+                    var want = (long)State.Zone(item.Zone.Name).Serial;
+                    if (item.Zone.Dnssec?.Signer == Signer.Knot)
+                    {
+                        // Knot's signer sets its own serials: the secondaries must have caught up with the primary.
+                        want = await DnsProbe.SerialAsync(Plan.BackendAddress(item.Zone.Primary.Kind, item.Zone.Level), item.Zone.Fqdn, ct) ?? long.MaxValue;
+                    }
+
+                    if (serial is null || (serial.Value < want && !faults.On(item.Server, FaultCatalogue.SerialDrift)))
                     {
                         results.Add(item);
                     }

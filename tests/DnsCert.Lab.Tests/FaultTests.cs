@@ -28,7 +28,7 @@ public sealed class FaultTests
     {
         var output = await KdigAsync(Resolver, "+dnssec", "www." + zone.Fqdn, "A");
         Status(output).ShouldBe("NOERROR", output);
-        Flags(output).Contains("ad").ShouldBe(zone.IsSigned, output);
+        Flags(output).Contains("ad").ShouldBe(LabFixture.Secure(zone), output);
         var serials = new List<string>();
         foreach (var server in zone.Servers)
         {
@@ -64,7 +64,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Healthy_zone_verifies_with_ldns_and_delv()
     {
-        var zone = _fixture.Take(LabFixture.OfflineSigned);
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
         await AssertHealthyAsync(zone);
         (await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Primary.Address))).ExitCode.ShouldBe(0);
         (await DelvAsync(zone)).ShouldContain("; fully validated");
@@ -73,7 +73,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Expired_signatures()
     {
-        var zone = _fixture.Take(LabFixture.OfflineSigned);
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
         await Lab.BreakAsync(zone.Name, FaultCatalogue.ExpiredSignatures);
         var verify = await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address));
         verify.ExitCode.ShouldNotBe(0);
@@ -86,7 +86,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Signatures_not_yet_valid()
     {
-        var zone = _fixture.Take(LabFixture.OfflineSigned);
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
         await Lab.BreakAsync(zone.Name, FaultCatalogue.NotYetValid);
         var verify = await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Primary.Address));
         verify.ExitCode.ShouldNotBe(0);
@@ -99,7 +99,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Ds_matching_no_dnskey()
     {
-        var zone = _fixture.Take(z => z.IsSigned);
+        var zone = _fixture.Take(LabFixture.Secure);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.DsMismatch);
         var ds = Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS");
         var keys = Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY");
@@ -116,7 +116,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Dnskey_missing_on_one_server()
     {
-        var zone = _fixture.Take(LabFixture.OfflineSigned);
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.DnskeyMissing);
         var broken = zone.Servers.Single(s => s.Name == applied.Server);
         var healthy = zone.Servers.First(s => s != broken);
@@ -130,7 +130,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Signed_zone_without_ds()
     {
-        var zone = _fixture.Take(z => z.IsSigned);
+        var zone = _fixture.Take(LabFixture.Secure);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.SignedWithoutDs);
         Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS").ShouldBeEmpty();
         Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldNotBeEmpty();
@@ -144,7 +144,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Ds_but_unsigned_zone()
     {
-        var zone = _fixture.Take(LabFixture.OfflineSigned);
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
         await Lab.BreakAsync(zone.Name, FaultCatalogue.DsUnsigned);
         Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS").ShouldNotBeEmpty();
         Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldBeEmpty();
@@ -212,13 +212,14 @@ public sealed class FaultTests
         await Lab.BreakAsync(zone.Name, FaultCatalogue.GlueMismatch);
         var ns1 = zone.Servers[0];
         var referral = await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", "www." + zone.Fqdn, "A");
-        var glue = Records(referral, "A").Single(r => r[0] == ns1.Name + ".")[4];
-        var child = Records(await KdigAsync("@" + ns1.Address, "+norec", ns1.Name, "A"), "A").Single()[4];
-        glue.ShouldNotBe(child);
+        var glue = Records(referral, "A").Where(r => r[0] == ns1.Name + ".").Select(r => r[4]).ToList();
+        var child = Records(await KdigAsync("@" + ns1.Address, "+norec", ns1.Name, "A"), "A").First()[4];
+        glue.ShouldNotBeEmpty();
+        glue.ShouldNotContain(child);
         child.ShouldBe(ns1.Address);
         await Lab.FixAsync(zone.Name);
         Records(await KdigAsync("@" + zone.Parent.Primary.Address, "+norec", "www." + zone.Fqdn, "A"), "A")
-            .Single(r => r[0] == ns1.Name + ".")[4].ShouldBe(ns1.Address);
+            .Where(r => r[0] == ns1.Name + ".").Select(r => r[4]).ShouldContain(ns1.Address);
         await AssertHealthyAsync(zone);
     }
 
@@ -294,7 +295,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Broken_nsec3_chain()
     {
-        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && z.Dnssec!.Denial != Denial.Nsec);
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z) && z.Dnssec!.Denial != Denial.Nsec);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.BrokenNsec3);
         (await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address))).ExitCode.ShouldNotBe(0);
         await Lab.FixAsync(zone.Name);

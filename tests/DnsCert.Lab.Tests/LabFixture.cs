@@ -44,6 +44,9 @@ public sealed class LabFixture : IAsyncLifetime
     }
 
     public static bool OfflineSigned(LabZone z) => z.Dnssec is { Signer: not Signer.Knot };
+
+    /// <summary>A validator can only set AD when the zone and every ancestor up to the root are signed.</summary>
+    public static bool Secure(LabZone? z) => z is null || (z.IsSigned && Secure(z.Parent));
 }
 
 [CollectionDefinition("lab")]
