@@ -5,4 +5,5 @@ var root = new RootCommand("DnsCert: operations platform of a DNS security coord
 root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(AuditCommands.Create());
+root.Subcommands.Add(LabCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the peers (Zonemaster CLI and DNSViz, Debian packages) against one zone of the running lab and saves their
+# JSON under bench/peers/results/<zone>/. Usage: bench/peers/run-peers.sh <zone> [lab-folder]
+# Loopback findings are filtered as documented in docs/lab.md: Zonemaster runs a profile without ADDRESS01-03
+# (private/loopback addresses, PTR) and CONNECTIVITY03-04 (AS lookups over the Internet); DNSViz grok runs with -P
+# (private addresses allowed) and the lab root's own trust anchor.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ZONE=${1:?usage: run-peers.sh <zone> [lab-folder]}
+ZONE=${ZONE%.}
+LAB=${2:-$ROOT/.data/lab}
+OUT="$ROOT/bench/peers/results/$ZONE"
+[ -f "$LAB/state.json" ] || { echo "no lab in $LAB (./dnscert lab up)" >&2; exit 1; }
+HINTS="$LAB/unbound/root.hints"
+
+missing=()
+for p in zonemaster-cli dnsviz libnet-dns-perl; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+mkdir -p "$OUT"
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+
+# --- Zonemaster: lab root hints, loopback-only profile ---------------------------------------------------------
+grep -v '^\$' "$HINTS" >"$WORK/hints"
+zonemaster-cli --dump-profile >"$WORK/default.json"
+python3 - "$WORK/default.json" "$WORK/profile.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+drop = {"address01", "address02", "address03", "connectivity03", "connectivity04"}
+p["test_cases"] = [t for t in p.get("test_cases", []) if t not in drop]
+p.setdefault("resolver", {}).setdefault("defaults", {})["timeout"] = 2
+json.dump(p, open(sys.argv[2], "w"), indent=1)
+PY
+zonemaster-cli --hints "$WORK/hints" --no-ipv6 --profile "$WORK/profile.json" --json --level INFO "$ZONE" >"$OUT/zonemaster.json" || true
+echo "zonemaster: $OUT/zonemaster.json ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for m in d if m["level"] in ("ERROR","CRITICAL")), "ERROR/CRITICAL")' "$OUT/zonemaster.json"))"
+
+# --- DNSViz: explicit lab root servers, lab trust anchor -------------------------------------------------------
+# Debian's dnsviz 0.9.4 wants pygraphviz.release, which pygraphviz 1.7 lacks (see ../shared/reference/dns-health.md).
+mkdir -p "$WORK/py"
+cat >"$WORK/py/sitecustomize.py" <<'PY'
+import sys, types
+try:
+    import pygraphviz
+    m = types.ModuleType("pygraphviz.release"); m.version = pygraphviz.__version__
+    sys.modules["pygraphviz.release"] = m; pygraphviz.release = m
+except ImportError:
+    pass
+PY
+ROOTS=$(awk '$4=="A" {sub(/\.$/, "", $1); printf "%s%s=%s", sep, $1, $5; sep=","}' "$HINTS")
+FIRST=$(awk '$4=="A" {print $5; exit}' "$HINTS")
+kdig @"$FIRST" +norec . DNSKEY +nocomments +nostats +noheader | awk '$4=="DNSKEY"' >"$WORK/anchor"
+PYTHONPATH="$WORK/py" dnsviz probe -4 -A -x ".:$ROOTS" -o "$OUT/dnsviz-probe.json" "$ZONE."
+PYTHONPATH="$WORK/py" dnsviz grok -P -t "$WORK/anchor" -l warning -r "$OUT/dnsviz-probe.json" -o "$OUT/dnsviz-grok.json" || true
+echo "dnsviz: $OUT/dnsviz-grok.json"

@@ -1,0 +1,314 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using DnsCert.Lab;
+using DnsCert.Lab.Faults;
+using Spectre.Console;
+
+namespace DnsCert.Cli.Commands;
+
+/// <summary><c>dnscert lab up|down|status|faults|break|fix|scenario</c>: the lab universe (docs/lab.md).</summary>
+internal static class LabCommands
+{
+    private static readonly Option<string?> s_dir = new("--dir")
+    {
+        Description = "Lab folder (default: DNSCERT_LAB_DIR, else .data/lab of the checkout).",
+        Recursive = true,
+    };
+
+    public static Command Create()
+    {
+        var lab = new Command("lab", "The lab universe: a miniature Internet DNS on loopback with faults on command.");
+        lab.Options.Add(s_dir);
+
+        var up = new Command("up", "Generate, sign and serve the lab; wait until every zone is served.");
+        var size = new Option<LabSize>("--size") { Description = "small (default) or large (benchmarks)", DefaultValueFactory = _ => LabSize.Small };
+        var basePrefix = new Option<string>("--base") { Description = "Loopback /16 of the lab, e.g. 127.53", DefaultValueFactory = _ => "127.53" };
+        up.Options.Add(size);
+        up.Options.Add(basePrefix);
+        up.SetAction((p, ct) => RunAsync(() => UpAsync(Dir(p), p.GetValue(basePrefix)!, p.GetValue(size), ct)));
+        lab.Subcommands.Add(up);
+
+        var down = new Command("down", "Stop every process of the lab.");
+        var purge = new Option<bool>("--purge") { Description = "Also delete the lab folder (keys, zones)." };
+        down.Options.Add(purge);
+        down.SetAction((p, ct) => RunAsync(() => DownAsync(Dir(p), p.GetValue(purge))));
+        lab.Subcommands.Add(down);
+
+        var status = new Command("status", "Zones, servers and faults in force.");
+        var zones = new Option<bool>("--zones") { Description = "List every zone with its servers." };
+        status.Options.Add(zones);
+        status.SetAction((p, ct) => RunAsync(() => StatusAsync(Dir(p), p.GetValue(zones))));
+        lab.Subcommands.Add(status);
+
+        var faults = new Command("faults", "The fault catalogue.");
+        faults.SetAction((p, ct) => RunAsync(() => Task.FromResult(Catalogue())));
+        lab.Subcommands.Add(faults);
+
+        var zoneArg = new Argument<string>("zone") { Description = "Zone name, e.g. bank.ml" };
+        var faultArg = new Argument<string>("fault") { Description = "Fault id (see: dnscert lab faults)" };
+        var server = new Option<string?>("--server") { Description = "Server host name, label (ns1, ns2) or address" };
+        var breakCommand = new Command("break", "Inject a fault into a zone.") { zoneArg, faultArg };
+        breakCommand.Options.Add(server);
+        breakCommand.SetAction((p, ct) => RunAsync(() => BreakAsync(Dir(p), p.GetValue(zoneArg)!, p.GetValue(faultArg)!, p.GetValue(server), ct)));
+        lab.Subcommands.Add(breakCommand);
+
+        var fixZone = new Argument<string?>("zone") { Arity = ArgumentArity.ZeroOrOne, Description = "Zone name" };
+        var fixFault = new Argument<string?>("fault") { Arity = ArgumentArity.ZeroOrOne, Description = "Fault id (default: all faults of the zone)" };
+        var all = new Option<bool>("--all") { Description = "Repair every fault of the lab." };
+        var fix = new Command("fix", "Repair a fault (or every fault of a zone, or --all).") { fixZone, fixFault };
+        fix.Options.Add(all);
+        fix.SetAction((p, ct) => RunAsync(() => FixAsync(Dir(p), p.GetValue(fixZone), p.GetValue(fixFault), p.GetValue(all), ct)));
+        lab.Subcommands.Add(fix);
+
+        var scenarioArg = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "Scenario id; without it, the list" };
+        var scenario = new Command("scenario", "Inject several faults that tell a story.") { scenarioArg };
+        scenario.SetAction((p, ct) => RunAsync(() => ScenarioAsync(Dir(p), p.GetValue(scenarioArg), ct)));
+        lab.Subcommands.Add(scenario);
+
+        var listen = new Option<string>("--listen") { Required = true };
+        var backend = new Option<string>("--backend") { Required = true };
+        var mode = new Option<string>("--mode") { Required = true };
+        var pidFile = new Option<string>("--pid-file") { Required = true };
+        var responder = new Command("responder", "(internal) Run the fault responder on one address until stopped.") { Hidden = true };
+        responder.Options.Add(listen);
+        responder.Options.Add(backend);
+        responder.Options.Add(mode);
+        responder.Options.Add(pidFile);
+        responder.SetAction((p, ct) => RunAsync(() => ResponderAsync(p.GetValue(listen)!, p.GetValue(backend)!, p.GetValue(mode)!, p.GetValue(pidFile)!, ct)));
+        lab.Subcommands.Add(responder);
+        return lab;
+    }
+
+    private static async Task<int> RunAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (LabException e)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]lab:[/] {e.Message}");
+            return 1;
+        }
+    }
+
+    internal static string Dir(ParseResult parseResult)
+    {
+        if (parseResult.GetValue(s_dir) is { Length: > 0 } dir)
+        {
+            return dir;
+        }
+
+        if (Environment.GetEnvironmentVariable("DNSCERT_LAB_DIR") is { Length: > 0 } env)
+        {
+            return env;
+        }
+
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "DnsCert.slnx")))
+            {
+                return Path.Combine(d.FullName, ".data", "lab");
+            }
+        }
+
+        return Path.Combine(Environment.CurrentDirectory, ".data", "lab");
+    }
+
+    /// <summary>How this very program is started again, for the fault responder.</summary>
+    internal static ResponderCommand Self()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var entry = Assembly.GetEntryAssembly()?.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && entry is { Length: > 0 }
+            ? new ResponderCommand(process, [entry])
+            : new ResponderCommand(process, []);
+    }
+
+    private static async Task<int> UpAsync(string dir, string basePrefix, LabSize size, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        LabUniverse lab = null!;
+        var wasRunning = LabUniverse.Exists(dir) && LabUniverse.Open(dir).Pids().Count > 0;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                var progress = new ImmediateProgress<LabProgress>(p =>
+                {
+                    lock (tasks)
+                    {
+                        if (!tasks.TryGetValue(p.Phase, out var task))
+                        {
+                            task = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
+                            tasks[p.Phase] = task;
+                        }
+
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = p.Done;
+                    }
+                });
+                lab = await LabUniverse.UpAsync(new LabUpOptions(dir, basePrefix, size), Self(), progress, cancellationToken: ct);
+                foreach (var task in tasks.Values)
+                {
+                    task.Value = task.MaxValue;
+                }
+            });
+        var status = lab.Status();
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"lab {(wasRunning ? "already running" : "up")}: {status.Zones} zones ({status.SignedZones} signed) on {status.Base}.0.0/16 in {watch.Elapsed.TotalSeconds:F1} s");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"resolver: {lab.ResolverAddress} (try: kdig @{lab.ResolverAddress} +dnssec www.bank.ml); trust anchor: {lab.TrustAnchorFile}");
+        return 0;
+    }
+
+    private static async Task<int> DownAsync(string dir, bool purge)
+    {
+        if (!LabUniverse.Exists(dir))
+        {
+            AnsiConsole.WriteLine("lab: nothing to stop");
+            return 0;
+        }
+
+        var lab = LabUniverse.Open(dir);
+        await lab.DownAsync();
+        if (purge)
+        {
+            Directory.Delete(lab.Paths.Directory, recursive: true);
+        }
+
+        AnsiConsole.WriteLine(purge ? "lab down; folder removed" : "lab down");
+        return 0;
+    }
+
+    private static Task<int> StatusAsync(string dir, bool zones)
+    {
+        if (!LabUniverse.Exists(dir))
+        {
+            AnsiConsole.WriteLine("lab: not set up (dnscert lab up)");
+            return Task.FromResult(1);
+        }
+
+        var lab = LabUniverse.Open(dir);
+        var status = lab.Status();
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"lab in {status.Directory}: base {status.Base}, {status.Size.ToString().ToLowerInvariant()}, {status.Zones} zones ({status.SignedZones} signed)");
+        var table = new Table().AddColumns("daemon", "pid", "listens on");
+        foreach (var daemon in status.Daemons)
+        {
+            table.AddRow(daemon.Name, daemon.Pid?.ToString(CultureInfo.InvariantCulture) ?? "[red]stopped[/]", daemon.Addresses);
+        }
+
+        AnsiConsole.Write(table);
+        if (status.Faults.Count == 0)
+        {
+            AnsiConsole.WriteLine("faults: none");
+        }
+        else
+        {
+            var faults = new Table().AddColumns("zone", "fault", "server", "since (UTC)");
+            foreach (var f in status.Faults)
+            {
+                faults.AddRow(Markup.Escape(f.Zone), f.Fault, Markup.Escape(f.Server ?? "-"), f.Since.UtcDateTime.ToString("u", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(faults);
+        }
+
+        if (zones)
+        {
+            var list = new Table().AddColumns("zone", "DNSSEC", "servers");
+            foreach (var zone in lab.Plan.Zones)
+            {
+                list.AddRow(Markup.Escape(zone.Fqdn), Markup.Escape(zone.Dnssec?.ToString() ?? "unsigned"),
+                    Markup.Escape(string.Join(", ", zone.Servers.Select(s => $"{s.Name} {s.Address} ({s.Kind.ToString().ToLowerInvariant()}{(s.IsPrimary ? ", primary" : "")})"))));
+            }
+
+            AnsiConsole.Write(list);
+        }
+
+        var running = status.Daemons.All(d => d.Pid is not null);
+        AnsiConsole.WriteLine(running ? "state: running" : "state: not (fully) running");
+        return Task.FromResult(running ? 0 : 3);
+    }
+
+    private static int Catalogue()
+    {
+        var table = new Table().AddColumns("fault", "target", "what the lab does", "what it should trigger");
+        foreach (var f in FaultCatalogue.All)
+        {
+            table.AddRow(f.Id, f.Target.ToString().ToLowerInvariant(), Markup.Escape(f.Definition), Markup.Escape(f.Signals));
+        }
+
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static async Task<int> BreakAsync(string dir, string zone, string fault, string? server, CancellationToken ct)
+    {
+        var lab = LabUniverse.Open(dir, Self());
+        var applied = await lab.BreakAsync(zone, fault, server, ct);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"broken: {applied}");
+        return 0;
+    }
+
+    private static async Task<int> FixAsync(string dir, string? zone, string? fault, bool all, CancellationToken ct)
+    {
+        var lab = LabUniverse.Open(dir, Self());
+        if (all)
+        {
+            await lab.FixAllAsync(ct);
+            AnsiConsole.WriteLine("fixed: every fault");
+            return 0;
+        }
+
+        if (zone is null)
+        {
+            throw new LabException("name a zone, or use --all");
+        }
+
+        foreach (var f in await lab.FixAsync(zone, fault, ct))
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"fixed: {f}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> ScenarioAsync(string dir, string? name, CancellationToken ct)
+    {
+        var lab = LabUniverse.Open(dir, Self());
+        if (name is null)
+        {
+            foreach (var s in Scenarios.For(lab.Plan))
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{s.Id}[/] — {s.Title}: {s.Story}");
+            }
+
+            return 0;
+        }
+
+        var scenario = Scenarios.Get(lab.Plan, name);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{scenario.Title}[/]: {scenario.Story}");
+        foreach (var (zone, fault) in scenario.Faults)
+        {
+            var applied = await lab.BreakAsync(zone, fault, null, ct);
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  broken: {applied}");
+        }
+
+        AnsiConsole.WriteLine("repair with: dnscert lab fix --all");
+        return 0;
+    }
+
+    private static async Task<int> ResponderAsync(string listen, string backend, string mode, string pidFile, CancellationToken ct)
+    {
+        var responder = new FaultResponder(listen, backend, mode);
+        var run = responder.RunAsync(ct);
+        await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), ct);
+        await run;
+        return 0;
+    }
+}

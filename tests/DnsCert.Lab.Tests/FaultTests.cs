@@ -1,0 +1,379 @@
+using DnsCert.Lab.Definition;
+using DnsCert.Lab.Faults;
+using DnsCert.TestSupport;
+using static DnsCert.Lab.Tests.Dig;
+
+namespace DnsCert.Lab.Tests;
+
+/// <summary>
+/// Every fault: break it, prove it with an independent tool (kdig, ldns-verify-zone, delv), fix it, prove the zone
+/// healthy again. One shared lab; every test works on zones of its own.
+/// </summary>
+[Collection("lab")]
+public sealed class FaultTests
+{
+    private readonly LabFixture _fixture;
+
+    public FaultTests(LabFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    private LabUniverse Lab => _fixture.Lab;
+
+    private string Resolver => "@" + Lab.ResolverAddress;
+
+    /// <summary>Healthy: resolves through Unbound (AD when signed), every server answers AA with one serial over UDP and TCP.</summary>
+    private async Task AssertHealthyAsync(LabZone zone)
+    {
+        var output = await KdigAsync(Resolver, "+dnssec", "www." + zone.Fqdn, "A");
+        Status(output).ShouldBe("NOERROR", output);
+        Flags(output).Contains("ad").ShouldBe(LabFixture.Secure(zone), output);
+        var serials = new List<string>();
+        foreach (var server in zone.Servers)
+        {
+            serials.Add(await SerialAsync(server.Address, zone.Fqdn));
+            serials.Add(await SerialAsync(server.Address, zone.Fqdn, tcp: true));
+        }
+
+        serials.Distinct().Count().ShouldBe(1, string.Join(", ", serials));
+        serials[0].ShouldNotStartWith("none");
+    }
+
+    private async Task<string> DelvAsync(LabZone zone)
+    {
+        var anchors = Path.Combine(Lab.Paths.Directory, "delv-anchors.conf");
+        var ds = File.ReadAllText(Lab.TrustAnchorFile).Trim().Split(' ');
+        File.WriteAllText(anchors, $"trust-anchors {{ . initial-ds {ds[3]} {ds[4]} {ds[5]} \"{ds[6]}\"; }};\n");
+        var result = await ProcessRunner.RunAsync("delv", ["@" + Lab.ResolverAddress, "-a", anchors, "+root", "www." + zone.Fqdn, "A"]);
+        return result.StandardOutput + result.StandardError;
+    }
+
+    private async Task<string> AxfrFileAsync(LabZone zone, string address)
+    {
+        var output = await KdigAsync("@" + address, "-y", Lab.TsigForKdig, zone.Fqdn, "AXFR", "+nocomments", "+nostats", "+noheader");
+        var file = Path.Combine(Lab.Paths.Directory, zone.FileName + ".axfr");
+        File.WriteAllLines(file, output.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(';') && !l.Contains("\tTSIG\t", StringComparison.Ordinal)));
+        return file;
+    }
+
+    private static async Task<ProcessResult> VerifyZoneAsync(string file) => await ProcessRunner.RunAsync("ldns-verify-zone", [file]);
+
+    private LabZone ParentServerZone(LabZone zone) => zone.Parent!;
+
+    [Fact]
+    public async Task Healthy_zone_verifies_with_ldns_and_delv()
+    {
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await AssertHealthyAsync(zone);
+        (await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Primary.Address))).ExitCode.ShouldBe(0);
+        (await DelvAsync(zone)).ShouldContain("; fully validated");
+    }
+
+    [Fact]
+    public async Task Expired_signatures()
+    {
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.ExpiredSignatures);
+        var verify = await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address));
+        verify.ExitCode.ShouldNotBe(0);
+        (verify.StandardOutput + verify.StandardError).ShouldContain("expired");
+        (await DelvAsync(zone)).ShouldContain("resolution failed");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Signatures_not_yet_valid()
+    {
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.NotYetValid);
+        var verify = await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Primary.Address));
+        verify.ExitCode.ShouldNotBe(0);
+        (verify.StandardOutput + verify.StandardError).ShouldContain("not incepted yet");
+        Status(await KdigAsync(Resolver, "www." + zone.Fqdn)).ShouldBe("SERVFAIL");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Ds_matching_no_dnskey()
+    {
+        var zone = _fixture.Take(LabFixture.Secure);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.DsMismatch);
+        var ds = Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS");
+        var keys = Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY");
+        ds.ShouldNotBeEmpty();
+        keys.ShouldNotBeEmpty();
+        var keyTags = (await KdigAsync("@" + zone.Primary.Address, "+norec", "+multiline", zone.Fqdn, "DNSKEY"))
+            .Split("id = ").Skip(1).Select(s => s.Split([' ', ';'])[0]).ToList();
+        ds.Select(d => d[4]).Intersect(keyTags).ShouldBeEmpty();
+        (await DelvAsync(zone)).ShouldContain("resolution failed");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Dnskey_missing_on_one_server()
+    {
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.DnskeyMissing);
+        var broken = zone.Servers.Single(s => s.Name == applied.Server);
+        var healthy = zone.Servers.First(s => s != broken);
+        Records(await KdigAsync("@" + broken.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldBeEmpty();
+        Records(await KdigAsync("@" + healthy.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldNotBeEmpty();
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync("@" + broken.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldNotBeEmpty();
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Signed_zone_without_ds()
+    {
+        var zone = _fixture.Take(LabFixture.Secure);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.SignedWithoutDs);
+        Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS").ShouldBeEmpty();
+        Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldNotBeEmpty();
+        var output = await KdigAsync(Resolver, "+dnssec", "www." + zone.Fqdn);
+        Status(output).ShouldBe("NOERROR");
+        Flags(output).ShouldNotContain("ad");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Ds_but_unsigned_zone()
+    {
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.DsUnsigned);
+        Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS").ShouldNotBeEmpty();
+        Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldBeEmpty();
+        (await DelvAsync(zone)).ShouldContain("resolution failed");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Lame_server()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.Lame);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        var output = await KdigAsync("@" + server.Address, "+norec", zone.Fqdn, "SOA");
+        (Status(output) == "REFUSED" || !Flags(output).Contains("aa")).ShouldBeTrue(output);
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Server_down_on_udp_and_tcp()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.ServerDown);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        Status(await KdigAsync("@" + server.Address, "+notcp", zone.Fqdn, "SOA")).ShouldBe("NO-ANSWER");
+        Status(await KdigAsync("@" + server.Address, "+tcp", zone.Fqdn, "SOA")).ShouldBe("NO-ANSWER");
+        Status(await KdigAsync(Resolver, "www." + zone.Fqdn)).ShouldBe("NOERROR");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Tcp_broken_only()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.TcpBroken);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        (await SerialAsync(server.Address, zone.Fqdn)).ShouldNotStartWith("none");
+        (await SerialAsync(server.Address, zone.Fqdn, tcp: true)).ShouldStartWith("none");
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Serial_drift_on_a_stale_secondary()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.SerialDrift);
+        var stale = zone.Servers.Single(s => s.Name == applied.Server);
+        var primary = await SerialAsync(zone.Primary.Address, zone.Fqdn);
+        var secondary = await SerialAsync(stale.Address, zone.Fqdn);
+        secondary.ShouldNotStartWith("none");
+        long.Parse(primary, System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBeGreaterThan(long.Parse(secondary, System.Globalization.CultureInfo.InvariantCulture));
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Glue_mismatch()
+    {
+        var zone = _fixture.Take(_ => true);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.GlueMismatch);
+        var ns1 = zone.Servers[0];
+        var referral = await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", "www." + zone.Fqdn, "A");
+        var glue = Records(referral, "A").Where(r => r[0] == ns1.Name + ".").Select(r => r[4]).ToList();
+        var child = Records(await KdigAsync("@" + ns1.Address, "+norec", ns1.Name, "A"), "A").First()[4];
+        glue.ShouldNotBeEmpty();
+        glue.ShouldNotContain(child);
+        child.ShouldBe(ns1.Address);
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync("@" + zone.Parent.Primary.Address, "+norec", "www." + zone.Fqdn, "A"), "A")
+            .Where(r => r[0] == ns1.Name + ".").Select(r => r[4]).ShouldContain(ns1.Address);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Missing_glue()
+    {
+        var zone = _fixture.Take(_ => true);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.MissingGlue);
+        var referral = await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", "www." + zone.Fqdn, "A");
+        Records(referral, "NS").Count.ShouldBe(zone.Servers.Count);
+        Records(referral, "A").ShouldNotContain(r => r[0] == zone.Servers[0].Name + ".");
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync("@" + zone.Parent.Primary.Address, "+norec", "www." + zone.Fqdn, "A"), "A")
+            .ShouldContain(r => r[0] == zone.Servers[0].Name + ".");
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Parent_and_child_ns_sets_differ()
+    {
+        var zone = _fixture.Take(_ => true);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.NsMismatch);
+        var parent = Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Select(r => r[4]).Order().ToList();
+        var child = Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Select(r => r[4]).Order().ToList();
+        child.ShouldNotBe(parent);
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Select(r => r[4]).Order().ToList().ShouldBe(parent);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Single_name_server()
+    {
+        var zone = _fixture.Take(_ => true);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.SingleNs);
+        Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Count.ShouldBe(1);
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync("@" + zone.Parent.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Count.ShouldBe(zone.Servers.Count);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Open_recursion_on_an_authoritative_address()
+    {
+        var zone = _fixture.Take(_ => true);
+        var other = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.OpenRecursion);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        var output = await KdigAsync("@" + server.Address, "+rec", "www." + other.Fqdn, "A");
+        Status(output).ShouldBe("NOERROR", output);
+        Flags(output).ShouldContain("ra");
+        Records(output, "A").ShouldNotBeEmpty();
+        (await SerialAsync(server.Address, zone.Fqdn)).ShouldNotStartWith("none");
+        await Lab.FixAsync(zone.Name);
+        var after = await KdigAsync("@" + server.Address, "+rec", "www." + other.Fqdn, "A");
+        Records(after, "A").ShouldBeEmpty();
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Open_axfr()
+    {
+        var zone = _fixture.Take(_ => true);
+        var refused = await KdigAsync("@" + zone.Primary.Address, zone.Fqdn, "AXFR");
+        Records(refused, "SOA").ShouldBeEmpty();
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.OpenAxfr);
+        Records(await KdigAsync("@" + zone.Primary.Address, zone.Fqdn, "AXFR"), "SOA").Count.ShouldBe(2);
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync("@" + zone.Primary.Address, zone.Fqdn, "AXFR"), "SOA").ShouldBeEmpty();
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Broken_nsec3_chain()
+    {
+        var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z) && z.Dnssec!.Denial != Denial.Nsec);
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.BrokenNsec3);
+        (await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address))).ExitCode.ShouldNotBe(0);
+        await Lab.FixAsync(zone.Name);
+        (await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address))).ExitCode.ShouldBe(0);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Edns_intolerance_formerr()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.EdnsFormerr);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        Status(await KdigAsync("@" + server.Address, "+norec", "+edns", zone.Fqdn, "SOA")).ShouldBe("FORMERR");
+        Status(await KdigAsync("@" + server.Address, "+norec", "+noedns", zone.Fqdn, "SOA")).ShouldBe("NOERROR");
+        await Lab.FixAsync(zone.Name);
+        Status(await KdigAsync("@" + server.Address, "+norec", "+edns", zone.Fqdn, "SOA")).ShouldBe("NOERROR");
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Truncation_without_working_tcp()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.TruncationNoTcp);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        Flags(await KdigAsync("@" + server.Address, "+norec", "+notcp", "+ignore", zone.Fqdn, "SOA")).ShouldContain("tc");
+        Status(await KdigAsync("@" + server.Address, "+norec", "+tcp", zone.Fqdn, "SOA")).ShouldBe("NO-ANSWER");
+        await Lab.FixAsync(zone.Name);
+        Flags(await KdigAsync("@" + server.Address, "+norec", "+notcp", "+ignore", zone.Fqdn, "SOA")).ShouldNotContain("tc");
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Delegation_hijack_answers_forged_data()
+    {
+        var zone = _fixture.Take(z => !z.IsSigned);
+        var before = Records(await KdigAsync(Resolver, "www." + zone.Fqdn, "A"), "A").Single()[4];
+        await Lab.BreakAsync(zone.Name, FaultCatalogue.DelegationHijack);
+        Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS")
+            .ShouldAllBe(r => r[4].StartsWith("crackers", StringComparison.Ordinal));
+        var forged = Records(await KdigAsync(Resolver, "www." + zone.Fqdn, "A"), "A").Single()[4];
+        forged.ShouldNotBe(before);
+        await Lab.FixAsync(zone.Name);
+        Records(await KdigAsync(Resolver, "www." + zone.Fqdn, "A"), "A").Single()[4].ShouldBe(before);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Slow_server_holds_answers_back()
+    {
+        var zone = _fixture.Take(_ => true);
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.SlowServer);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var output = await KdigAsync("@" + server.Address, "+norec", "+time=5", zone.Fqdn, "SOA");
+        watch.Stop();
+        Status(output).ShouldBe("NOERROR");
+        // Not a performance threshold: the fault's own injected delay must be visible.
+        watch.ElapsedMilliseconds.ShouldBeGreaterThanOrEqualTo(FaultCatalogue.SlowServerDelayMilliseconds - 100);
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Fact]
+    public async Task Scenario_breaks_several_zones_and_fix_all_repairs_them()
+    {
+        var scenario = Scenarios.Get(Lab.Plan, "open-resolvers-pre-kaminsky");
+        foreach (var (zone, fault) in scenario.Faults)
+        {
+            await Lab.BreakAsync(zone, fault);
+        }
+
+        Lab.Status().Faults.Count.ShouldBe(scenario.Faults.Count);
+        var axfrZone = Lab.Plan.Get(scenario.Faults.First(f => f.Fault == FaultCatalogue.OpenAxfr).Zone);
+        Records(await KdigAsync("@" + axfrZone.Primary.Address, axfrZone.Fqdn, "AXFR"), "SOA").Count.ShouldBe(2);
+        await Lab.FixAllAsync();
+        Lab.Status().Faults.ShouldBeEmpty();
+        Records(await KdigAsync("@" + axfrZone.Primary.Address, axfrZone.Fqdn, "AXFR"), "SOA").ShouldBeEmpty();
+    }
+}

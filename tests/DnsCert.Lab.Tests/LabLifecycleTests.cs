@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using DnsCert.TestSupport;
+
+namespace DnsCert.Lab.Tests;
+
+/// <summary>A lab of its own on 127.55: up from nothing, everything resolves, down leaves nothing behind.</summary>
+public sealed class LabLifecycleTests
+{
+    [Fact]
+    public async Task Up_from_nothing_resolves_every_zone_with_AD_for_signed_zones_and_down_leaves_nothing()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dnscert-lab-life-" + Guid.NewGuid().ToString("N")[..8]);
+        LabUniverse? lab = null;
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            lab = await LabUniverse.UpAsync(new LabUpOptions(dir, "127.55"), LabFixture.Responder);
+            watch.Stop();
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "acceptance: the small lab comes up from nothing in under 60 s");
+
+            lab.Plan.Zones.Count().ShouldBeGreaterThan(220);
+            lab.Plan.Zones.Count(z => z.Level == DnsCert.Lab.ZoneLevel.Tld).ShouldBeGreaterThanOrEqualTo(20);
+            var failures = new List<string>();
+            foreach (var batch in lab.Plan.Zones.Chunk(40))
+            {
+                // One kdig per batch: every zone's SOA through the lab's Unbound, DNSSEC OK set.
+                var args = new List<string> { "@" + lab.ResolverAddress, "+dnssec" };
+                foreach (var zone in batch)
+                {
+                    args.AddRange([zone.Fqdn, "SOA"]);
+                }
+
+                var output = await Dig.KdigAsync([.. args]);
+                var answers = output.Split(";; ->>HEADER<<-").Skip(1).ToList();
+                answers.Count.ShouldBe(batch.Length);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    var zone = batch[i];
+                    var text = ";; ->>HEADER<<-" + answers[i];
+                    var ad = Dig.Flags(text).Contains("ad");
+                    if (Dig.Status(text) != "NOERROR" || Dig.Records(text, "SOA").Count == 0 || ad != LabFixture.Secure(zone))
+                    {
+                        failures.Add($"{zone.Fqdn}: {Dig.Status(text)} ad={ad} secure={LabFixture.Secure(zone)}");
+                    }
+                }
+            }
+
+            failures.ShouldBeEmpty();
+            var pids = lab.Pids();
+            pids.Count.ShouldBeGreaterThan(5);
+
+            await lab.DownAsync();
+            foreach (var pid in pids)
+            {
+                // A zombie (state Z) no longer runs; only init reaping it is left.
+                var stat = $"/proc/{pid}/stat";
+                (File.Exists(stat) && File.ReadAllText(stat).Split(") ")[1][0] != 'Z').ShouldBeFalse($"process {pid} still runs after lab down");
+            }
+
+            var sockets = await ProcessRunner.RunAsync("ss", ["-H", "-lntu"]);
+            sockets.StandardOutput.ShouldNotContain("127.55.");
+            var lo = await ProcessRunner.RunAsync("ip", ["-4", "-o", "addr", "show", "dev", "lo"]);
+            lo.StandardOutput.ShouldNotContain("127.55.");
+            lab = null;
+        }
+        finally
+        {
+            if (lab is not null)
+            {
+                await lab.DownAsync();
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
