@@ -6,6 +6,7 @@ using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
 using DnsCert.Web.Localization;
 using DnsCert.Web.Observability;
+using DnsCert.Web.PublicSite;
 using Microsoft.Extensions.Options;
 
 namespace DnsCert.Web.Hosting;
@@ -66,6 +67,8 @@ public static class ServerHost
         builder.Services.AddDnsCertIdentity(builder.Configuration);
         builder.Services.AddDnsCertLocalization();
         builder.Services.AddRazorPages();
+        builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -84,6 +87,7 @@ public static class ServerHost
         app.MapDnsCertHealth();
         app.MapDnsCertMetrics();
         app.MapSystemApi();
+        app.MapSecurityTxt();
         return app;
     }
 

@@ -60,4 +60,16 @@ public class StartupFailureTests
         line.ShouldStartWith($"dnscert-server: database: cannot reach the database 127.0.0.1:{dbPort}/dnscert as dnscert");
         line.ShouldNotContain("hunter2");
     }
+
+    [Fact]
+    public async Task A_bad_team_contact_address_stops_the_server_naming_the_setting()
+    {
+        var env = ServerProcess.Environment(await TestDatabase.CreateAsync(), FreePort.Next());
+        env["DNSCERT_Team__Email"] = "duty at dns-cert";
+
+        var result = await ServerProcess.RunToExitAsync(env);
+
+        result.ExitCode.ShouldBe(2);
+        OnlyLine(result).ShouldBe("dnscert-server: configuration error: Team:Email must be the team's contact mail address (got 'duty at dns-cert')");
+    }
 }

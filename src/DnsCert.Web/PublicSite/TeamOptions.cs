@@ -1,0 +1,72 @@
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+
+namespace DnsCert.Web.PublicSite;
+
+/// <summary>
+/// Settings of the <c>Team</c> section: who the DNS-CERT is, how to reach it. They feed the public RFC 2350 profile
+/// and <c>/.well-known/security.txt</c> (RFC 9116); a wrong value stops the server at start, naming it.
+/// </summary>
+public sealed class TeamOptions
+{
+    public const string SectionName = "Team";
+
+    public string Name { get; set; } = "DNS-CERT";
+
+    public string ShortName { get; set; } = "DNS-CERT";
+
+    /// <summary>The 24x7 point of contact (RFC 2350 §2.11; security.txt Contact).</summary>
+    public string Email { get; set; } = "";
+
+    /// <summary>E.164 telephone for emergencies, if any.</summary>
+    public string? Phone { get; set; }
+
+    /// <summary>Where the team's OpenPGP key can be fetched (security.txt Encryption), and its fingerprint.</summary>
+    public string? OpenPgpKeyUrl { get; set; }
+
+    public string? OpenPgpFingerprint { get; set; }
+
+    /// <summary>The public base URL, e.g. https://dns-cert.example (security.txt Canonical).</summary>
+    public string? PublicUrl { get; set; }
+
+    public string TimeZone { get; set; } = "UTC";
+
+    public string Constituency { get; set; } =
+        "Operators of the DNS: TLD registries, registrars, root server operators, DNS service operators and DNS software vendors.";
+
+    public string? PolicyUrl { get; set; }
+}
+
+public sealed class TeamOptionsValidator : IValidateOptions<TeamOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TeamOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Email) || !MailAddress.TryCreate(options.Email, out _))
+        {
+            failures.Add($"{TeamOptions.SectionName}:Email must be the team's contact mail address (got '{options.Email}')");
+        }
+
+        foreach (var (setting, value) in new[] { ("PublicUrl", options.PublicUrl), ("OpenPgpKeyUrl", options.OpenPgpKeyUrl), ("PolicyUrl", options.PolicyUrl) })
+        {
+            // RFC 9116 §2.5: every URI in security.txt other than a mailto/tel must be https.
+            if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{TeamOptions.SectionName}:{setting} must be an https:// URL (got '{value}')");
+            }
+        }
+
+        if (options.Phone is { } phone && !System.Text.RegularExpressions.Regex.IsMatch(phone, @"^\+[1-9][0-9]{6,14}$"))
+        {
+            failures.Add($"{TeamOptions.SectionName}:Phone must be in E.164 form, e.g. +14155550123 (got '{phone}')");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _))
+        {
+            failures.Add($"{TeamOptions.SectionName}:TimeZone must be an IANA time zone such as Europe/Paris (got '{options.TimeZone}')");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
