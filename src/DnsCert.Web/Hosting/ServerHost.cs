@@ -88,6 +88,7 @@ public static class ServerHost
         app.MapDnsCertMetrics();
         app.MapSystemApi();
         app.MapSecurityTxt();
+        app.MapMeApi();
         return app;
     }
 

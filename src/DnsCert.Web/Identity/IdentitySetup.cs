@@ -70,7 +70,10 @@ public static class IdentitySetup
             };
         });
 
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddSingleton<ApiTokenStore>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication().AddIdentityCookies();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<SecurityOptions>>((o, security) =>
             {
@@ -95,7 +98,7 @@ public static class IdentitySetup
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.HttpOnly = true;
         });
-        services.AddAuthorization();
+        services.AddAuthorization(o => o.AddScopePolicies());
 
         services.AddRateLimiter(o =>
         {
@@ -123,30 +126,51 @@ public static class IdentitySetup
         return services;
     }
 
-    /// <summary>Staff without a second factor, and anyone with a generated password, go to the page that fixes it.</summary>
+    /// <summary>
+    /// Staff without a second factor, and anyone with a generated password, can do nothing but fix that: every other
+    /// page redirects to the page that fixes it, and the API answers 403. Otherwise a stolen password alone could mint
+    /// an API token or read a page before the second factor is in place.
+    /// </summary>
     public static IApplicationBuilder UseAccountGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var user = context.User;
         var path = context.Request.Path;
-        if (user.Identity?.IsAuthenticated == true && !path.StartsWithSegments("/account") && !path.StartsWithSegments("/lib")
-            && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/readyz")
-            && !path.StartsWithSegments("/metrics"))
+        if (user.Identity?.IsAuthenticated != true || user.Identity.AuthenticationType != IdentityConstants.ApplicationScheme
+            || IsAlwaysOpen(path))
         {
-            if (user.HasClaim(DnsCertClaims.MustChangePassword, "true"))
-            {
-                context.Response.Redirect("/account/password");
-                return;
-            }
-
-            if (StaffRoles.Any(user.IsInRole) && !user.HasClaim(DnsCertClaims.TwoFactorEnrolled, "true"))
-            {
-                context.Response.Redirect("/account/two-factor/setup");
-                return;
-            }
+            await next(context);
+            return;
         }
 
-        await next(context);
+        string? fix = null;
+        if (user.HasClaim(DnsCertClaims.MustChangePassword, "true"))
+        {
+            fix = "/account/password";
+        }
+        else if (StaffRoles.Any(user.IsInRole) && !user.HasClaim(DnsCertClaims.TwoFactorEnrolled, "true"))
+        {
+            fix = "/account/two-factor/setup";
+        }
+
+        if (fix is null || path.StartsWithSegments(fix))
+        {
+            await next(context);
+        }
+        else if (path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+        else
+        {
+            context.Response.Redirect(fix);
+        }
     });
+
+    /// <summary>Paths anyone may reach in any account state: leaving, choosing a language, static files, health.</summary>
+    private static bool IsAlwaysOpen(PathString path) =>
+        path.StartsWithSegments("/account/sign-out") || path.StartsWithSegments("/account/language")
+        || path.StartsWithSegments("/css") || path.StartsWithSegments("/lib") || path.StartsWithSegments("/healthz")
+        || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/.well-known");
 
     private static void Harden(CookieBuilder cookie, string name)
     {

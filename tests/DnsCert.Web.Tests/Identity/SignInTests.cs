@@ -104,6 +104,10 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
 
         var (gate, _) = await browser.GetAsync("/");
         gate.Headers.Location!.OriginalString.ShouldBe("/account/two-factor/setup");
+        // A password alone opens nothing else: no tokens page, no sessions page, no API.
+        (await browser.GetAsync("/account/tokens")).Response.Headers.Location!.OriginalString.ShouldBe("/account/two-factor/setup");
+        (await browser.GetAsync("/account/sessions")).Response.Headers.Location!.OriginalString.ShouldBe("/account/two-factor/setup");
+        (await browser.GetAsync("/api/v1/me")).Response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var (_, setup) = await browser.GetAsync("/account/two-factor/setup");
         var key = Base32.Decode(KeyPattern().Match(setup).Groups[1].Value);
         var (_, wrongPage) = await browser.SubmitAsync("/account/two-factor/setup", new Dictionary<string, string> { ["Code"] = "000000" == Totp.Code(key, Totp.StepAt(DateTimeOffset.UtcNow)) ? "111111" : "000000" });
@@ -146,6 +150,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
         await browser.SignInAsync(name, People.Password);
 
         (await browser.GetAsync("/")).Response.Headers.Location!.OriginalString.ShouldBe("/account/password");
+        (await browser.GetAsync("/account/tokens")).Response.Headers.Location!.OriginalString.ShouldBe("/account/password");
         var (_, tooShort) = await browser.SubmitAsync("/account/password", new Dictionary<string, string> { ["Current"] = People.Password, ["New"] = "short", ["Confirm"] = "short" });
         tooShort.ShouldContain("Passwords must be at least 12 characters.");
         var (_, changed) = await browser.SubmitAsync("/account/password", new Dictionary<string, string> { ["Current"] = People.Password, ["New"] = "a much longer passphrase", ["Confirm"] = "a much longer passphrase" });
