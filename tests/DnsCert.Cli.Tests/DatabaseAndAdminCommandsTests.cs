@@ -21,6 +21,7 @@ public class DatabaseAndAdminCommandsTests
         first.ExitCode.ShouldBe(0, first.StandardError);
         first.StandardOutput.ShouldContain("applied 0001 accounts");
         first.StandardOutput.ShouldContain("applied 0002 audit_log");
+        first.StandardOutput.ShouldContain("applied 0005 invitations");
         second.StandardOutput.ShouldContain("nothing to apply");
         after.ExitCode.ShouldBe(0);
         after.StandardOutput.ShouldContain("state: current");

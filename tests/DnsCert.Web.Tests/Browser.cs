@@ -51,6 +51,20 @@ public sealed partial class Browser(HttpClient client)
     public async Task<HttpResponseMessage> SignInAsync(string userName, string password) =>
         (await SubmitAsync("/account/sign-in", new Dictionary<string, string> { ["UserName"] = userName, ["Password"] = password })).Response;
 
+    /// <summary>Password, then — when the account has an authenticator — the current TOTP code.</summary>
+    public async Task SignInFullyAsync(string userName, byte[]? authenticatorKey)
+    {
+        var response = await SignInAsync(userName, People.Password);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        if (authenticatorKey is not null)
+        {
+            response.Headers.Location!.OriginalString.ShouldStartWith("/account/two-factor");
+            var code = Core.Accounts.Totp.Code(authenticatorKey, Core.Accounts.Totp.StepAt(DateTimeOffset.UtcNow));
+            var (second, _) = await SubmitAsync("/account/two-factor", new Dictionary<string, string> { ["Code"] = code });
+            second.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+    }
+
     public static string Token(string html)
     {
         var match = TokenPattern().Match(html);
@@ -86,5 +100,17 @@ public static class People
         var result = await users.CreateAsync(user, Password);
         result.Succeeded.ShouldBeTrue(string.Join("; ", result.Errors.Select(e => e.Description)));
         return user;
+    }
+
+    /// <summary>A person with an authenticator already enrolled, as staff must have; returns the TOTP key.</summary>
+    public static async Task<byte[]> CreateEnrolledAsync(WebApplicationFactory<Program> factory, string userName, string[] roles)
+    {
+        var created = await CreateAsync(factory, userName, roles);
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DnsCertUser>>();
+        var user = (await users.FindByIdAsync(created.Id.ToString()))!;
+        await users.ResetAuthenticatorKeyAsync(user);
+        await users.SetTwoFactorEnabledAsync(user, true);
+        return Core.Accounts.Base32.Decode((await users.GetAuthenticatorKeyAsync(user))!);
     }
 }

@@ -75,7 +75,7 @@ public sealed class UserRepository(NpgsqlDataSource dataSource) : IUserRepositor
             reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.GetFieldValue<string[]>(4),
-            reader.GetString(5),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.GetBoolean(6),
             reader.GetFieldValue<DateTimeOffset>(7));
     }

@@ -216,11 +216,17 @@ public sealed class UserStore(NpgsqlDataSource dataSource, IDataProtectionProvid
         return Task.CompletedTask;
     }
 
+    // Identity hands the role store upper-cased ("normalised") names; our roles are the lower-case names of
+    // Core.Accounts.Roles, so every name is mapped back before it is stored or compared.
+    private static string Canonical(string roleName) =>
+        Core.Accounts.Roles.All.FirstOrDefault(r => r.Equals(roleName, StringComparison.OrdinalIgnoreCase)) ?? roleName;
+
     public Task AddToRoleAsync(DnsCertUser user, string roleName, CancellationToken cancellationToken)
     {
-        if (!user.Roles.Contains(roleName, StringComparer.Ordinal))
+        var role = Canonical(roleName);
+        if (!user.Roles.Contains(role, StringComparer.Ordinal))
         {
-            user.Roles.Add(roleName);
+            user.Roles.Add(role);
         }
 
         return Task.CompletedTask;
@@ -228,19 +234,19 @@ public sealed class UserStore(NpgsqlDataSource dataSource, IDataProtectionProvid
 
     public Task RemoveFromRoleAsync(DnsCertUser user, string roleName, CancellationToken cancellationToken)
     {
-        user.Roles.Remove(roleName);
+        user.Roles.Remove(Canonical(roleName));
         return Task.CompletedTask;
     }
 
     public Task<IList<string>> GetRolesAsync(DnsCertUser user, CancellationToken cancellationToken) => Task.FromResult<IList<string>>([.. user.Roles]);
 
     public Task<bool> IsInRoleAsync(DnsCertUser user, string roleName, CancellationToken cancellationToken) =>
-        Task.FromResult(user.Roles.Contains(roleName, StringComparer.Ordinal));
+        Task.FromResult(user.Roles.Contains(Canonical(roleName), StringComparer.Ordinal));
 
     public async Task<IList<DnsCertUser>> GetUsersInRoleAsync(string roleName, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM users WHERE $1 = ANY(roles) ORDER BY user_name");
-        command.Parameters.Add(new NpgsqlParameter { Value = roleName });
+        command.Parameters.Add(new NpgsqlParameter { Value = Canonical(roleName) });
         var users = new List<DnsCertUser>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -54,6 +54,8 @@ public static class IdentitySetup
             o.Tokens.AuthenticatorTokenProvider = TotpTokenProvider.Name;
             o.SignIn.RequireConfirmedAccount = true; // "confirmed" means "not disabled": see DisabledAccountCheck
         });
+        // Invitation links are password-reset tokens: a week to accept, single use (bound to the security stamp).
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
             o.ValidationInterval = TimeSpan.FromMinutes(5);

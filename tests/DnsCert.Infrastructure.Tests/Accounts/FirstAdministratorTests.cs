@@ -31,7 +31,7 @@ public class FirstAdministratorTests
         stored.Roles.ShouldBe([Roles.Administrator]);
         stored.Email.ShouldBe("ops@dns-cert.example");
         stored.MustChangePassword.ShouldBeTrue();
-        stored.PasswordHash.ShouldNotContain(result.Password);
+        stored.PasswordHash.ShouldNotBeNull().ShouldNotContain(result.Password);
         PasswordHasher.Verify(result.Password, stored.PasswordHash).ShouldBeTrue();
         await using var audit = db.CreateCommand("SELECT action || ' ' || target_id || ' ' || actor FROM audit_log");
         ((string)(await audit.ExecuteScalarAsync())!).ShouldBe($"user.created {stored.Id} system");
@@ -50,7 +50,7 @@ public class FirstAdministratorTests
         await using var count = db.CreateCommand("SELECT count(*) FROM users");
         ((long)(await count.ExecuteScalarAsync())!).ShouldBe(1);
         var stored = await new UserRepository(db).FindByUserNameAsync("admin", default);
-        PasswordHasher.Verify(first.Password!, stored!.PasswordHash).ShouldBeTrue();
+        PasswordHasher.Verify(first.Password!, stored!.PasswordHash!).ShouldBeTrue();
     }
 
     [Fact]
