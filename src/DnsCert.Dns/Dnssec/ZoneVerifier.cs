@@ -1,0 +1,203 @@
+using DnsCert.Dns.Names;
+using DnsCert.Dns.Records;
+
+namespace DnsCert.Dns.Dnssec;
+
+/// <summary>One RRset of a zone that did not validate.</summary>
+/// <param name="Owner">Owner name.</param>
+/// <param name="Type">RRset type.</param>
+/// <param name="Security">Bogus (or Indeterminate).</param>
+/// <param name="Reason">A <see cref="DnssecReasons"/> code.</param>
+/// <param name="Detail">Human-readable detail.</param>
+public sealed record ZoneFinding(DnsName Owner, DnsRecordType Type, DnssecSecurity Security, string Reason, string Detail)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Owner} {DnsMnemonics.TypeToString(Type)}: {Reason} ({Detail})";
+}
+
+/// <summary>Totals of <see cref="ZoneVerifier.Verify"/>.</summary>
+public sealed class ZoneVerifyReport
+{
+    /// <summary>The zone apex (owner of the first SOA), or null when the input had none.</summary>
+    public DnsName? Zone { get; internal set; }
+
+    /// <summary>RRsets whose signatures validated (the DNSKEY RRset included).</summary>
+    public int Secure { get; internal set; }
+
+    /// <summary>Delegations without DS, and RRsets signed only with unsupported algorithms.</summary>
+    public int Insecure { get; internal set; }
+
+    /// <summary>RRsets that failed; each is in <see cref="Findings"/>.</summary>
+    public int Bogus { get; internal set; }
+
+    /// <summary>Records below zone cuts (glue, occluded data): not authoritative, not validated.</summary>
+    public int Glue { get; internal set; }
+
+    /// <summary>Records outside the zone, ignored.</summary>
+    public int OutOfZone { get; internal set; }
+
+    /// <summary>Signature verifications performed.</summary>
+    public long Verifications { get; internal set; }
+
+    /// <summary>How the apex DNSKEY RRset was authenticated from the anchor.</summary>
+    public KeySetResult? KeySet { get; internal set; }
+
+    /// <summary>The bogus RRsets.</summary>
+    public List<ZoneFinding> Findings { get; } = [];
+
+    /// <summary>The summary line: <c>secure=N insecure=N bogus=N</c>.</summary>
+    public string Summary => $"secure={Secure} insecure={Insecure} bogus={Bogus}";
+}
+
+/// <summary>
+/// Validates every RRset of a signed zone offline from a trust anchor for its apex, like <c>ldns-verify-zone</c>.
+/// Streams the records: those of one owner must be contiguous and the apex must come first (true of sorted zones and
+/// of signer output). Delegations without DS count as insecure; glue is skipped.
+/// </summary>
+public static class ZoneVerifier
+{
+    /// <summary>Verifies <paramref name="records"/>; <paramref name="onFinding"/> sees each bogus RRset as it is found.</summary>
+    public static ZoneVerifyReport Verify(IEnumerable<ResourceRecord> records, TrustAnchor anchor, DnssecValidationOptions options,
+        Action<ZoneFinding>? onFinding = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(options);
+        var state = new State(anchor, options, onFinding);
+        var group = new List<ResourceRecord>();
+        foreach (var record in records)
+        {
+            if (group.Count > 0 && record.Name != group[0].Name)
+            {
+                state.Process(group);
+                group.Clear();
+            }
+
+            group.Add(record);
+        }
+
+        if (group.Count > 0)
+        {
+            state.Process(group);
+        }
+
+        return state.Report;
+    }
+
+    private sealed class State(TrustAnchor anchor, DnssecValidationOptions options, Action<ZoneFinding>? onFinding)
+    {
+        private IReadOnlyList<KeyRecordData> _keys = [];
+        private DnsName? _cut;
+
+        public ZoneVerifyReport Report { get; } = new();
+
+        public void Process(List<ResourceRecord> group)
+        {
+            var owner = group[0].Name;
+            if (Report.Zone is null)
+            {
+                if (!group.Any(r => r.Type == DnsRecordType.SOA))
+                {
+                    Report.OutOfZone += group.Count;
+                    return;
+                }
+
+                Report.Zone = owner;
+                ProcessApex(group);
+                return;
+            }
+
+            var zone = Report.Zone;
+            if (!owner.IsSubdomainOf(zone))
+            {
+                Report.OutOfZone += group.Count;
+                return;
+            }
+
+            if (_cut is not null && owner.IsSubdomainOf(_cut) && owner != _cut)
+            {
+                Report.Glue += group.Count;
+                return;
+            }
+
+            if (group.Any(r => r.Type == DnsRecordType.NS))
+            {
+                _cut = owner;
+                if (!group.Any(r => r.Type == DnsRecordType.DS))
+                {
+                    Report.Insecure++;
+                }
+
+                // RFC 4035 §2.2: at a delegation only DS and NSEC are the parent's, and signed.
+                ValidateRrsets(group, t => t is DnsRecordType.DS or DnsRecordType.NSEC);
+                Report.Glue += group.Count(r => r.Type is not (DnsRecordType.DS or DnsRecordType.NSEC or DnsRecordType.RRSIG));
+                return;
+            }
+
+            ValidateRrsets(group, _ => true);
+        }
+
+        private void ProcessApex(List<ResourceRecord> group)
+        {
+            var zone = Report.Zone!;
+            var dnskeys = group.Where(r => r.Type == DnsRecordType.DNSKEY).ToList();
+            var sigs = Signatures(group, DnsRecordType.DNSKEY);
+            KeySetResult keySet = anchor.Zone == zone
+                ? KeySetValidator.Validate(zone, dnskeys, sigs, anchor, options)
+                : new KeySetResult(DnssecSecurity.Indeterminate, DnssecReasons.NoTrustAnchorSigning,
+                    $"the trust anchor is for {anchor.Zone}, the zone is {zone}", [], [], 0);
+            Report.KeySet = keySet;
+            Report.Verifications += keySet.VerificationsAttempted;
+            if (dnskeys.Count > 0 || keySet.Security != DnssecSecurity.Secure)
+            {
+                Count(zone, DnsRecordType.DNSKEY, keySet.Security, keySet.Reason, keySet.Detail);
+            }
+
+            _keys = keySet.Security == DnssecSecurity.Secure ? keySet.ZoneKeys : [];
+            ValidateRrsets(group, t => t != DnsRecordType.DNSKEY);
+        }
+
+        private void ValidateRrsets(List<ResourceRecord> group, Func<DnsRecordType, bool> include)
+        {
+            var zone = Report.Zone!;
+            var owner = group[0].Name;
+            foreach (var rrset in group.Where(r => r.Type != DnsRecordType.RRSIG && include(r.Type)).GroupBy(r => (r.Type, r.Class)))
+            {
+                var type = rrset.Key.Type;
+                var records = rrset.ToList();
+                if (Report.KeySet is { Security: not DnssecSecurity.Secure } failed)
+                {
+                    Count(owner, type, failed.Security == DnssecSecurity.Insecure ? DnssecSecurity.Insecure : DnssecSecurity.Bogus,
+                        failed.Reason, $"zone keys not authenticated: {failed.Detail}");
+                    continue;
+                }
+
+                var verdict = RrsetValidator.Validate(records, Signatures(group, type), zone, _keys, options);
+                Report.Verifications += verdict.VerificationsAttempted;
+                Count(owner, type, verdict.Security, verdict.Reason, verdict.Detail);
+            }
+        }
+
+        private void Count(DnsName owner, DnsRecordType type, DnssecSecurity security, string? reason, string? detail)
+        {
+            switch (security)
+            {
+                case DnssecSecurity.Secure:
+                    Report.Secure++;
+                    break;
+                case DnssecSecurity.Insecure:
+                    Report.Insecure++;
+                    break;
+                default:
+                    Report.Bogus++;
+                    var finding = new ZoneFinding(owner, type, security, reason ?? DnssecReasons.SignatureInvalid, detail ?? "");
+                    Report.Findings.Add(finding);
+                    onFinding?.Invoke(finding);
+                    break;
+            }
+        }
+
+        private static List<RrsigRecord> Signatures(List<ResourceRecord> group, DnsRecordType type) =>
+            [.. group.Select(r => r.Data).OfType<RrsigRecord>().Where(s => s.TypeCovered == type)];
+    }
+}
