@@ -160,21 +160,20 @@ public static class ZoneVerifier
         private void ValidateRrsets(List<ResourceRecord> group, Func<DnsRecordType, bool> include)
         {
             var zone = Report.Zone!;
-            var owner = group[0].Name;
             foreach (var rrset in group.Where(r => r.Type != DnsRecordType.RRSIG && include(r.Type)).GroupBy(r => (r.Type, r.Class)))
             {
                 var type = rrset.Key.Type;
                 var records = rrset.ToList();
                 if (Report.KeySet is { Security: not DnssecSecurity.Secure } failed)
                 {
-                    Count(owner, type, failed.Security == DnssecSecurity.Insecure ? DnssecSecurity.Insecure : DnssecSecurity.Bogus,
+                    Count(records[0].Name, type, failed.Security == DnssecSecurity.Insecure ? DnssecSecurity.Insecure : DnssecSecurity.Bogus,
                         failed.Reason, $"zone keys not authenticated: {failed.Detail}");
                     continue;
                 }
 
                 var verdict = RrsetValidator.Validate(records, Signatures(group, type), zone, _keys, options);
                 Report.Verifications += verdict.VerificationsAttempted;
-                Count(owner, type, verdict.Security, verdict.Reason, verdict.Detail);
+                Count(records[0].Name, type, verdict.Security, verdict.Reason, verdict.Detail);
             }
         }
 
