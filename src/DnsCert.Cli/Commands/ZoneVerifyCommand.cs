@@ -81,6 +81,11 @@ internal static class ZoneVerifyCommand
             return UsageError;
         }
 
+        foreach (var warning in report.Warnings)
+        {
+            output.WriteLine($"warning {warning}");
+        }
+
         foreach (var line in report.KeySet?.Evidence ?? [])
         {
             output.WriteLine($"chain: {line}");

@@ -89,4 +89,16 @@ public static class DnssecReasons
 
     /// <summary>The next closer name is covered by an opt-out NSEC3: insecure delegation possible.</summary>
     public const string OptOut = "NSEC3_OPT_OUT";
+
+    /// <summary>An authoritative name of the zone has no NSEC/NSEC3 (whole-zone check).</summary>
+    public const string MissingNsecForName = "MISSING_NSEC_FOR_NAME";
+
+    /// <summary>An NSEC/NSEC3 next field skips or misorders a name, or the last does not close the ring.</summary>
+    public const string NsecChainBroken = "NSEC_CHAIN_BROKEN";
+
+    /// <summary>An NSEC/NSEC3 type bitmap differs from the types present at the name.</summary>
+    public const string NsecBitmapMismatch = "NSEC_BITMAP_MISMATCH";
+
+    /// <summary>The zone file is not in canonical order, so the NSEC chain could not be checked while streaming.</summary>
+    public const string ZoneNotSorted = "ZONE_NOT_SORTED";
 }

@@ -42,8 +42,11 @@ public sealed class ZoneVerifyReport
     /// <summary>How the apex DNSKEY RRset was authenticated from the anchor.</summary>
     public KeySetResult? KeySet { get; internal set; }
 
-    /// <summary>The bogus RRsets.</summary>
+    /// <summary>The bogus RRsets, and breaks of the NSEC/NSEC3 chain.</summary>
     public List<ZoneFinding> Findings { get; } = [];
+
+    /// <summary>Problems that make nothing bogus but limit the check (unsorted input, NSEC3 iteration limit).</summary>
+    public List<ZoneFinding> Warnings { get; } = [];
 
     /// <summary>The summary line: <c>secure=N insecure=N bogus=N</c>.</summary>
     public string Summary => $"secure={Secure} insecure={Insecure} bogus={Bogus}";
@@ -81,6 +84,7 @@ public static class ZoneVerifier
             state.Process(group);
         }
 
+        state.Finish();
         return state.Report;
     }
 
@@ -88,6 +92,9 @@ public static class ZoneVerifier
     {
         private IReadOnlyList<KeyRecordData> _keys = [];
         private DnsName? _cut;
+        private DenialChainChecker? _chain;
+
+        public void Finish() => _chain?.Finish();
 
         public ZoneVerifyReport Report { get; } = new();
 
@@ -103,7 +110,10 @@ public static class ZoneVerifier
                 }
 
                 Report.Zone = owner;
+                var param = group.Select(r => r.Data).OfType<Nsec3ParamRecord>().FirstOrDefault();
+                _chain = new DenialChainChecker(owner, param, options, ChainFinding);
                 ProcessApex(group);
+                _chain.Name(owner, group, delegation: false);
                 return;
             }
 
@@ -130,11 +140,26 @@ public static class ZoneVerifier
 
                 // RFC 4035 §2.2: at a delegation only DS and NSEC are the parent's, and signed.
                 ValidateRrsets(group, t => t is DnsRecordType.DS or DnsRecordType.NSEC);
+                _chain?.Name(owner, group, delegation: true);
                 Report.Glue += group.Count(r => r.Type is not (DnsRecordType.DS or DnsRecordType.NSEC or DnsRecordType.RRSIG));
                 return;
             }
 
             ValidateRrsets(group, _ => true);
+            _chain?.Name(owner, group, delegation: false);
+        }
+
+        private void ChainFinding(ZoneFinding finding)
+        {
+            if (finding.Security != DnssecSecurity.Bogus)
+            {
+                Report.Warnings.Add(finding);
+                return;
+            }
+
+            Report.Bogus++;
+            Report.Findings.Add(finding);
+            onFinding?.Invoke(finding);
         }
 
         private void ProcessApex(List<ResourceRecord> group)

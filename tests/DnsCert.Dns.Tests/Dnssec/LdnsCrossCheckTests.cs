@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using DnsCert.Dns.Dnssec;
+using DnsCert.Dns.Names;
+using DnsCert.Dns.Security;
 using DnsCert.Dns.Zones;
 
 namespace DnsCert.Dns.Tests.Dnssec;
@@ -34,6 +36,7 @@ public class LdnsCrossCheckTests
         FlippedSignatureByte,
         MissingRrsig,
         Expired,
+        MissingDenialRecord,
     }
 
     public static TheoryData<string, string> Cases() => new()
@@ -100,8 +103,18 @@ public class LdnsCrossCheckTests
 
             var expired = await SignAsync("expired", "20200101", "20200201");
 
+            // The NSEC or NSEC3 of mail.example (and its RRSIG) removed.
+            var mailOwner = nsec3.Length == 0
+                ? "mail.example.\t"
+                : DnssecDigests.ComputeNsec3Label(DnsName.Parse("mail.example."), 5, [0xAB, 0xCD]).ToLowerInvariant() + ".example.\t";
+            var noDenial = lines.Where(l => !(l.StartsWith(mailOwner, StringComparison.OrdinalIgnoreCase)
+                && (l.Contains("NSEC", StringComparison.Ordinal)))).ToList();
+            noDenial.Count.ShouldBe(lines.Count - 2);
+            var noDenialPath = Path.Combine(dir.FullName, "no-denial");
+            await File.WriteAllLinesAsync(noDenialPath, noDenial);
+
             foreach (var (path, breakage) in new[] { (healthy, Breakage.None), (flippedPath, Breakage.FlippedSignatureByte),
-                         (missingPath, Breakage.MissingRrsig), (expired, Breakage.Expired) })
+                         (missingPath, Breakage.MissingRrsig), (expired, Breakage.Expired), (noDenialPath, Breakage.MissingDenialRecord) })
             {
                 var ldns = await RunAsync(dir.FullName, "ldns-verify-zone", ["-k", Path.Combine(dir.FullName, ksk + ".ds"), path], check: false);
                 var ours = ZoneVerifier.Verify(ZoneFileReader.ReadFile(path), TrustAnchor.Parse(anchor), new DnssecValidationOptions());
@@ -127,6 +140,9 @@ public class LdnsCrossCheckTests
                     case Breakage.Expired:
                         ours.Findings.ShouldAllBe(f => f.Reason == DnssecReasons.ExpirationInPast, context);
                         ours.Secure.ShouldBe(0, context);
+                        break;
+                    case Breakage.MissingDenialRecord:
+                        ours.Findings.ShouldContain(f => f.Reason == DnssecReasons.MissingNsecForName && f.Owner == DnsName.Parse("mail.example."), context);
                         break;
                 }
             }
