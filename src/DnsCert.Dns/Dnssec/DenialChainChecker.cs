@@ -7,25 +7,17 @@ namespace DnsCert.Dns.Dnssec;
 /// <summary>
 /// Checks the NSEC or NSEC3 chain of a whole zone as its names stream by (RFC 4034 §4, RFC 5155 §7.1): every
 /// authoritative name has its record, each points at the next, the last at the first, and bitmaps list the types present.
-/// NSEC is checked on the fly; NSEC3 at the end, since hashes do not follow name order.
+/// Names are collected and checked at the end, once the zone cuts are known, so the input need not be sorted; memory
+/// grows with the number of names.
 /// </summary>
 internal sealed class DenialChainChecker(DnsName zone, Nsec3ParamRecord? nsec3Param, DnssecValidationOptions options, Action<ZoneFinding> report)
 {
-    private readonly List<(DnsName Name, DnsRecordType[] Types, bool UnsignedDelegation)> _names = [];
+    private readonly List<(DnsName Name, DnsRecordType[] Types, bool Delegation, NsecRecord? Nsec)> _names = [];
     private readonly List<(byte[] Hash, DnsName Owner, Nsec3Record Record)> _nsec3s = [];
-    private (DnsName Owner, NsecRecord Nsec)? _pending;
-    private DnsName? _previous;
-    private bool _unsorted;
 
-    /// <summary>Called for each authoritative owner in file order with its types (the parent's side at delegations).</summary>
+    /// <summary>Called for each owner in the zone that is not (yet known to be) below a cut, with its records.</summary>
     public void Name(DnsName owner, IReadOnlyList<ResourceRecord> group, bool delegation)
     {
-        if (_previous is not null && _previous.CompareTo(owner) >= 0)
-        {
-            _unsorted = true;
-        }
-
-        _previous = owner;
         if (nsec3Param is not null)
         {
             foreach (var record in group)
@@ -42,57 +34,48 @@ internal sealed class DenialChainChecker(DnsName zone, Nsec3ParamRecord? nsec3Pa
             {
                 return;
             }
-
-            var types = TypesAt(group, delegation, DnsRecordType.NSEC3);
-            _names.Add((owner, types, delegation && !types.Contains(DnsRecordType.DS)));
-            return;
         }
 
-        if (_unsorted)
-        {
-            return;
-        }
-
-        if (_pending is { } pending && pending.Nsec.NextName != owner)
-        {
-            report(new ZoneFinding(pending.Owner, DnsRecordType.NSEC, DnssecSecurity.Bogus, DnssecReasons.NsecChainBroken,
-                $"next name {pending.Nsec.NextName}, but the next name in the zone is {owner}"));
-        }
-
-        var nsec = group.Select(r => r.Data).OfType<NsecRecord>().FirstOrDefault();
-        _pending = nsec is null ? null : (owner, nsec);
-        if (nsec is null)
-        {
-            report(new ZoneFinding(owner, DnsRecordType.NSEC, DnssecSecurity.Bogus, DnssecReasons.MissingNsecForName, "no NSEC at an authoritative name"));
-            return;
-        }
-
-        CheckBitmap(owner, DnsRecordType.NSEC, nsec.Types, TypesAt(group, delegation, DnsRecordType.NSEC));
+        _names.Add((owner, TypesAt(group, delegation, nsec3Param is null ? DnsRecordType.NSEC : DnsRecordType.NSEC3), delegation,
+            group.Select(r => r.Data).OfType<NsecRecord>().FirstOrDefault()));
     }
 
-    /// <summary>Called after the last record.</summary>
-    public void Finish()
+    /// <summary>Called after the last record, with the zone cuts now all known.</summary>
+    public void Finish(Func<DnsName, bool> belowCut)
     {
-        // NSEC3 chains do not depend on the order of names (signers interleave NSEC3 records with them).
-        if (_unsorted && nsec3Param is null)
-        {
-            report(new ZoneFinding(zone, nsec3Param is null ? DnsRecordType.NSEC : DnsRecordType.NSEC3, DnssecSecurity.Indeterminate,
-                DnssecReasons.ZoneNotSorted, "owner names are not in canonical order: the denial chain was not checked"));
-            return;
-        }
-
+        _names.RemoveAll(n => belowCut(n.Name));
         if (nsec3Param is null)
         {
-            if (_pending is { } last && last.Nsec.NextName != zone)
+            FinishNsec();
+        }
+        else
+        {
+            FinishNsec3(nsec3Param);
+        }
+    }
+
+    private void FinishNsec()
+    {
+        var names = _names.OrderBy(n => n.Name).ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var (name, types, _, nsec) = names[i];
+            if (nsec is null)
             {
-                report(new ZoneFinding(last.Owner, DnsRecordType.NSEC, DnssecSecurity.Bogus, DnssecReasons.NsecChainBroken,
-                    $"the last NSEC points at {last.Nsec.NextName}, not the apex {zone}"));
+                report(new ZoneFinding(name, DnsRecordType.NSEC, DnssecSecurity.Bogus, DnssecReasons.MissingNsecForName,
+                    "no NSEC at an authoritative name"));
+                continue;
             }
 
-            return;
-        }
+            var next = i + 1 < names.Count ? names[i + 1].Name : zone;
+            if (nsec.NextName != next)
+            {
+                report(new ZoneFinding(name, DnsRecordType.NSEC, DnssecSecurity.Bogus, DnssecReasons.NsecChainBroken,
+                    $"next name {nsec.NextName}, but the next name in the zone is {next}"));
+            }
 
-        FinishNsec3(nsec3Param);
+            CheckBitmap(name, DnsRecordType.NSEC, nsec.Types, types);
+        }
     }
 
     private void FinishNsec3(Nsec3ParamRecord parameters)
@@ -126,8 +109,9 @@ internal sealed class DenialChainChecker(DnsName zone, Nsec3ParamRecord? nsec3Pa
         // Every name and every empty non-terminal between it and the apex needs an NSEC3, except unsigned delegations
         // covered by an opt-out NSEC3 (RFC 5155 §7.1).
         var expected = new Dictionary<DnsName, (DnsRecordType[] Types, bool Unsigned)>();
-        foreach (var (name, types, unsignedDelegation) in _names)
+        foreach (var (name, types, delegation, _) in _names)
         {
+            var unsignedDelegation = delegation && !types.Contains(DnsRecordType.DS);
             expected[name] = (types, unsignedDelegation);
             for (var ancestor = name.Parent; ancestor.LabelCount > zone.LabelCount && !expected.ContainsKey(ancestor); ancestor = ancestor.Parent)
             {

@@ -98,7 +98,4 @@ public static class DnssecReasons
 
     /// <summary>An NSEC/NSEC3 type bitmap differs from the types present at the name.</summary>
     public const string NsecBitmapMismatch = "NSEC_BITMAP_MISMATCH";
-
-    /// <summary>The zone file is not in canonical order, so the NSEC chain could not be checked while streaming.</summary>
-    public const string ZoneNotSorted = "ZONE_NOT_SORTED";
 }

@@ -55,7 +55,8 @@ public sealed class ZoneVerifyReport
 /// <summary>
 /// Validates every RRset of a signed zone offline from a trust anchor for its apex, like <c>ldns-verify-zone</c>.
 /// Streams the records: those of one owner must be contiguous and the apex must come first (true of sorted zones and
-/// of signer output). Delegations without DS count as insecure; glue is skipped.
+/// of signer output). Delegations without DS count as insecure; glue is skipped. Signed RRsets are reported as they
+/// come; unsigned ones at the end, once every zone cut is known.
 /// </summary>
 public static class ZoneVerifier
 {
@@ -90,13 +91,31 @@ public static class ZoneVerifier
 
     private sealed class State(TrustAnchor anchor, DnssecValidationOptions options, Action<ZoneFinding>? onFinding)
     {
+        private readonly HashSet<DnsName> _cuts = [];
+        private readonly List<(DnsName Owner, DnsRecordType Type, int Records, RrsetVerdict Verdict)> _unsigned = [];
         private IReadOnlyList<KeyRecordData> _keys = [];
-        private DnsName? _cut;
         private DenialChainChecker? _chain;
 
-        public void Finish() => _chain?.Finish();
-
         public ZoneVerifyReport Report { get; } = new();
+
+        // Unsigned RRsets are judged at the end: in files that are not sorted (BIND writes its own order) glue can come
+        // before the delegation that makes it glue.
+        public void Finish()
+        {
+            foreach (var (owner, type, records, verdict) in _unsigned)
+            {
+                if (UnderCut(owner))
+                {
+                    Report.Glue += records;
+                }
+                else
+                {
+                    Count(owner, type, verdict.Security, verdict.Reason, verdict.Detail);
+                }
+            }
+
+            _chain?.Finish(UnderCut);
+        }
 
         public void Process(List<ResourceRecord> group)
         {
@@ -124,7 +143,7 @@ public static class ZoneVerifier
                 return;
             }
 
-            if (_cut is not null && owner.IsSubdomainOf(_cut) && owner != _cut)
+            if (UnderCut(owner))
             {
                 Report.Glue += group.Count;
                 return;
@@ -132,7 +151,7 @@ public static class ZoneVerifier
 
             if (group.Any(r => r.Type == DnsRecordType.NS))
             {
-                _cut = owner;
+                _cuts.Add(owner);
                 if (!group.Any(r => r.Type == DnsRecordType.DS))
                 {
                     Report.Insecure++;
@@ -147,6 +166,19 @@ public static class ZoneVerifier
 
             ValidateRrsets(group, _ => true);
             _chain?.Name(owner, group, delegation: false);
+        }
+
+        private bool UnderCut(DnsName owner)
+        {
+            for (var name = owner.Parent; name.LabelCount > Report.Zone!.LabelCount; name = name.Parent)
+            {
+                if (_cuts.Contains(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void ChainFinding(ZoneFinding finding)
@@ -189,6 +221,14 @@ public static class ZoneVerifier
             {
                 var type = rrset.Key.Type;
                 var records = rrset.ToList();
+                var signatures = Signatures(group, type);
+                if (signatures.Count == 0)
+                {
+                    _unsigned.Add((records[0].Name, type, records.Count,
+                        new RrsetVerdict(DnssecSecurity.Bogus, DnssecReasons.MissingRrsig, "no RRSIG covers the RRset", null, null, 0)));
+                    continue;
+                }
+
                 if (Report.KeySet is { Security: not DnssecSecurity.Secure } failed)
                 {
                     Count(records[0].Name, type, failed.Security == DnssecSecurity.Insecure ? DnssecSecurity.Insecure : DnssecSecurity.Bogus,
@@ -196,7 +236,7 @@ public static class ZoneVerifier
                     continue;
                 }
 
-                var verdict = RrsetValidator.Validate(records, Signatures(group, type), zone, _keys, options);
+                var verdict = RrsetValidator.Validate(records, signatures, zone, _keys, options);
                 Report.Verifications += verdict.VerificationsAttempted;
                 Count(records[0].Name, type, verdict.Security, verdict.Reason, verdict.Detail);
             }

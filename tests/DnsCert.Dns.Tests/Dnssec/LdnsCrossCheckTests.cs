@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using DnsCert.Dns.Dnssec;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Security;
@@ -143,6 +144,84 @@ public class LdnsCrossCheckTests
                         break;
                     case Breakage.MissingDenialRecord:
                         ours.Findings.ShouldContain(f => f.Reason == DnssecReasons.MissingNsecForName && f.Owner == DnsName.Parse("mail.example."), context);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    public static TheoryData<string, string> BindCases() => new()
+    {
+        { "RSASHA256", "nsec" },
+        { "ECDSAP256SHA256", "nsec3" },
+        { "ECDSAP384SHA384", "nsec3-optout" },
+        { "ED25519", "nsec3-optout" },
+        { "ED448", "nsec" },
+    };
+
+    /// <summary>The same with BIND's signer, whose output is not in canonical order (glue and NSEC3 interleaved).</summary>
+    [Theory]
+    [MemberData(nameof(BindCases))]
+    public async Task Zones_signed_by_dnssec_signzone_agree_too(string algorithm, string denial)
+    {
+        var dir = Directory.CreateTempSubdirectory("dnscert-xcheck-bind-");
+        try
+        {
+            var ksk = (await RunAsync(dir.FullName, "dnssec-keygen", ["-q", "-a", algorithm, "-f", "KSK", "example."])).Output.Trim();
+            var zsk = (await RunAsync(dir.FullName, "dnssec-keygen", ["-q", "-a", algorithm, "example."])).Output.Trim();
+            var zone = Path.Combine(dir.FullName, "example.zone");
+            await File.WriteAllTextAsync(zone, ZoneText + "\n" + await File.ReadAllTextAsync(Path.Combine(dir.FullName, ksk + ".key"))
+                + await File.ReadAllTextAsync(Path.Combine(dir.FullName, zsk + ".key")));
+            var anchorPath = Path.Combine(dir.FullName, "anchor.ds");
+            await File.WriteAllTextAsync(anchorPath, (await RunAsync(dir.FullName, "dnssec-dsfromkey", ["-2", ksk + ".key"])).Output);
+            string[] nsec3 = denial switch
+            {
+                "nsec3" => ["-3", "abcd", "-H", "0"],
+                "nsec3-optout" => ["-3", "abcd", "-H", "0", "-A"],
+                _ => [],
+            };
+            var signed = Path.Combine(dir.FullName, "signed");
+            await RunAsync(dir.FullName, "dnssec-signzone",
+                ["-O", "full", .. nsec3, "-o", "example.", "-s", "20200101000000", "-e", "20370101000000", "-f", signed, zone]);
+            var lines = (await File.ReadAllLinesAsync(signed)).ToList();
+            var mailA = lines.FindIndex(l => Regex.IsMatch(l, @"^mail\.example\.\s+\d+\s+IN\s+RRSIG\s+A\s"));
+            var mx = lines.FindIndex(l => Regex.IsMatch(l, @"^example\.\s+\d+\s+IN\s+RRSIG\s+MX\s"));
+            mailA.ShouldBeGreaterThan(0);
+            mx.ShouldBeGreaterThan(0);
+            var flipped = lines.ToList();
+            var at = flipped[mailA].Length - 12;
+            flipped[mailA] = flipped[mailA][..at] + (flipped[mailA][at] == 'A' ? 'B' : 'A') + flipped[mailA][(at + 1)..];
+            var flippedPath = Path.Combine(dir.FullName, "flipped");
+            await File.WriteAllLinesAsync(flippedPath, flipped);
+            var missing = lines.ToList();
+            missing.RemoveAt(mx);
+            var missingPath = Path.Combine(dir.FullName, "missing");
+            await File.WriteAllLinesAsync(missingPath, missing);
+
+            foreach (var (path, breakage) in new[] { (signed, Breakage.None), (flippedPath, Breakage.FlippedSignatureByte), (missingPath, Breakage.MissingRrsig) })
+            {
+                var ldns = await RunAsync(dir.FullName, "ldns-verify-zone", ["-k", anchorPath, path], check: false);
+                var ours = ZoneVerifier.Verify(ZoneFileReader.ReadFile(path), TrustAnchor.Parse(await File.ReadAllTextAsync(anchorPath)),
+                    new DnssecValidationOptions());
+                var context = $"{algorithm} {denial} {breakage}: ldns exit {ldns.ExitCode} {ldns.Output} {ldns.Error}; ours {ours.Summary} "
+                    + string.Join("; ", ours.Findings);
+
+                (ours.Bogus == 0).ShouldBe(ldns.ExitCode == 0, context);
+                switch (breakage)
+                {
+                    case Breakage.None:
+                        ours.Insecure.ShouldBe(1, context);
+                        ours.Glue.ShouldBe(4, context); // NS of two delegations, two glue addresses
+                        break;
+                    case Breakage.FlippedSignatureByte:
+                        ours.Findings.ShouldHaveSingleItem(context).Reason.ShouldBe(DnssecReasons.SignatureInvalid, context);
+                        break;
+                    default:
+                        ours.Findings.ShouldHaveSingleItem(context).Reason.ShouldBe(DnssecReasons.MissingRrsig, context);
                         break;
                 }
             }
