@@ -15,7 +15,7 @@ public enum DnssecVerifyStatus
     /// <summary>The current time is before the signature inception.</summary>
     NotYetValid,
 
-    /// <summary>The algorithm is not implemented here (e.g. Ed25519, Ed448, GOST).</summary>
+    /// <summary>The algorithm is not implemented here (e.g. GOST, DSA).</summary>
     UnsupportedAlgorithm,
 
     /// <summary>The key's tag, algorithm, owner, protocol or zone flag does not match the signature.</summary>

@@ -2,12 +2,16 @@ using System.Security.Cryptography;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Wire;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace DnsCert.Dns.Security;
 
 /// <summary>
 /// Verifies RRSIGs over RRsets (RFC 4034 §3.1.8.1, RFC 4035 §5.3) for the RSA and ECDSA algorithms that
-/// .NET implements: 5/7 (RSA/SHA-1), 8 (RSA/SHA-256), 10 (RSA/SHA-512), 13 (ECDSA P-256), 14 (ECDSA P-384).
+/// .NET implements: 5/7 (RSA/SHA-1), 8 (RSA/SHA-256), 10 (RSA/SHA-512), 13 (ECDSA P-256), 14 (ECDSA P-384),
+/// and with BouncyCastle 15 (Ed25519) and 16 (Ed448) (RFC 8080).
 /// </summary>
 public static class RrsigVerifier
 {
@@ -68,9 +72,19 @@ public static class RrsigVerifier
         return DnsName.Parse("*").Concat(suffix);
     }
 
+    /// <summary>True for the algorithms <see cref="Verify(RrsigRecord, IReadOnlyCollection{ResourceRecord}, DnsName, KeyRecordData, DateTimeOffset)"/> can check.</summary>
+    public static bool IsSupportedAlgorithm(byte algorithm) => algorithm is 5 or 7 or 8 or 10 or 13 or 14 or 15 or 16;
+
     /// <summary>Checks <paramref name="rrsig"/> over <paramref name="rrset"/> with the DNSKEY at <paramref name="keyOwner"/>.</summary>
     public static DnssecVerifyStatus Verify(RrsigRecord rrsig, IReadOnlyCollection<ResourceRecord> rrset, DnsName keyOwner,
-        KeyRecordData key, DateTimeOffset now)
+        KeyRecordData key, DateTimeOffset now) => Verify(rrsig, rrset, keyOwner, key, now, TimeSpan.Zero);
+
+    /// <summary>
+    /// Checks <paramref name="rrsig"/> over <paramref name="rrset"/> with the DNSKEY at <paramref name="keyOwner"/>,
+    /// accepting signatures up to <paramref name="clockSkew"/> before inception or after expiration.
+    /// </summary>
+    public static DnssecVerifyStatus Verify(RrsigRecord rrsig, IReadOnlyCollection<ResourceRecord> rrset, DnsName keyOwner,
+        KeyRecordData key, DateTimeOffset now, TimeSpan clockSkew)
     {
         ArgumentNullException.ThrowIfNull(rrsig);
         ArgumentNullException.ThrowIfNull(rrset);
@@ -98,12 +112,13 @@ public static class RrsigVerifier
 
         // RFC 4034 §3.1.5: times are compared with serial number arithmetic (RFC 1982) around the current time.
         var current = (uint)now.ToUnixTimeSeconds();
-        if ((int)(current - rrsig.Inception) < 0)
+        var skew = (uint)Math.Clamp(clockSkew.TotalSeconds, 0, int.MaxValue);
+        if ((int)(current + skew - rrsig.Inception) < 0)
         {
             return DnssecVerifyStatus.NotYetValid;
         }
 
-        return (int)(rrsig.Expiration - current) < 0 ? DnssecVerifyStatus.Expired : DnssecVerifyStatus.Valid;
+        return (int)(rrsig.Expiration + skew - current) < 0 ? DnssecVerifyStatus.Expired : DnssecVerifyStatus.Valid;
     }
 
     private static DnssecVerifyStatus VerifySignature(byte algorithm, ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature)
@@ -117,6 +132,8 @@ public static class RrsigVerifier
                 10 => VerifyRsa(key, data, signature, HashAlgorithmName.SHA512),
                 13 => VerifyEcdsa(key, data, signature, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, 32),
                 14 => VerifyEcdsa(key, data, signature, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, 48),
+                15 => VerifyEd25519(key, data, signature),
+                16 => VerifyEd448(key, data, signature),
                 _ => DnssecVerifyStatus.UnsupportedAlgorithm,
             };
         }
@@ -178,5 +195,43 @@ public static class RrsigVerifier
         return ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             ? DnssecVerifyStatus.Valid
             : DnssecVerifyStatus.BadSignature;
+    }
+
+    // RFC 8080 §3: the key is the 32-octet public key A, the signature the 64-octet R | S.
+    private static DnssecVerifyStatus VerifyEd25519(ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature)
+    {
+        if (key.Length != Ed25519PublicKeyParameters.KeySize)
+        {
+            return DnssecVerifyStatus.InvalidKey;
+        }
+
+        if (signature.Length != Ed25519.SignatureSize)
+        {
+            return DnssecVerifyStatus.BadSignature;
+        }
+
+        var verifier = new Ed25519Signer();
+        verifier.Init(false, new Ed25519PublicKeyParameters(key.ToArray(), 0));
+        verifier.BlockUpdate(data, 0, data.Length);
+        return verifier.VerifySignature(signature.ToArray()) ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
+    }
+
+    // RFC 8080 §3: 57-octet key, 114-octet signature, empty context (RFC 8032 §5.2).
+    private static DnssecVerifyStatus VerifyEd448(ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature)
+    {
+        if (key.Length != Ed448PublicKeyParameters.KeySize)
+        {
+            return DnssecVerifyStatus.InvalidKey;
+        }
+
+        if (signature.Length != Ed448.SignatureSize)
+        {
+            return DnssecVerifyStatus.BadSignature;
+        }
+
+        var verifier = new Ed448Signer([]);
+        verifier.Init(false, new Ed448PublicKeyParameters(key.ToArray(), 0));
+        verifier.BlockUpdate(data, 0, data.Length);
+        return verifier.VerifySignature(signature.ToArray()) ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
     }
 }

@@ -88,9 +88,16 @@ public class RrsigVerifierTests
     {
         var zone = DnsName.Parse("example.");
         var rrset = Zone("example. 300 IN A 192.0.2.1");
+        // GOST (12) is not implemented; Ed25519 (15) is since issue 5, so a zero key and signature simply fail.
+        var gost = new DnskeyRecord(257, 3, 12, new byte[64]);
+        var sig = new RrsigRecord(DnsRecordType.A, 12, 1, 300, 2_000_000_000, 1_000_000_000, gost.KeyTag, zone, new byte[64]);
+        RrsigVerifier.Verify(sig, rrset, zone, gost, DateTimeOffset.FromUnixTimeSeconds(1_500_000_000)).ShouldBe(DnssecVerifyStatus.UnsupportedAlgorithm);
         var ed25519 = new DnskeyRecord(257, 3, 15, new byte[32]);
-        var sig = new RrsigRecord(DnsRecordType.A, 15, 1, 300, 2_000_000_000, 1_000_000_000, ed25519.KeyTag, zone, new byte[64]);
-        RrsigVerifier.Verify(sig, rrset, zone, ed25519, DateTimeOffset.FromUnixTimeSeconds(1_500_000_000)).ShouldBe(DnssecVerifyStatus.UnsupportedAlgorithm);
+        var edSig = new RrsigRecord(DnsRecordType.A, 15, 1, 300, 2_000_000_000, 1_000_000_000, ed25519.KeyTag, zone, new byte[64]);
+        RrsigVerifier.Verify(edSig, rrset, zone, ed25519, DateTimeOffset.FromUnixTimeSeconds(1_500_000_000)).ShouldBe(DnssecVerifyStatus.BadSignature);
+        var shortEd448 = new DnskeyRecord(257, 3, 16, new byte[32]);
+        var ed448Sig = new RrsigRecord(DnsRecordType.A, 16, 1, 300, 2_000_000_000, 1_000_000_000, shortEd448.KeyTag, zone, new byte[114]);
+        RrsigVerifier.Verify(ed448Sig, rrset, zone, shortEd448, DateTimeOffset.FromUnixTimeSeconds(1_500_000_000)).ShouldBe(DnssecVerifyStatus.InvalidKey);
 
         var badRsa = new DnskeyRecord(257, 3, 8, [3, 1, 0]);
         var rsaSig = new RrsigRecord(DnsRecordType.A, 8, 1, 300, 2_000_000_000, 1_000_000_000, badRsa.KeyTag, zone, new byte[64]);
