@@ -367,7 +367,13 @@ public sealed class LabUniverse
         var fault = new ActiveFault { Zone = zone.Name, Fault = definition.Id, Server = server?.Name, Since = _time.GetUtcNow() };
         if (definition.Id == FaultCatalogue.DelegationHijack)
         {
-            fault.Slot = State.NextSlot++;
+            // The lowest slot no hijack in force uses: two hijacks never share rogue or forged addresses.
+            var used = State.Faults.Where(f => f.Fault == FaultCatalogue.DelegationHijack).Select(f => f.Slot).ToHashSet();
+            fault.Slot = Enumerable.Range(0, LabPlan.HijackSlots).FirstOrDefault(s => !used.Contains(s), -1);
+            if (fault.Slot < 0)
+            {
+                throw new LabException($"{LabPlan.HijackSlots} delegation hijacks are already in force; fix one first");
+            }
         }
 
         if (definition.Id == FaultCatalogue.DsMismatch && State.Zone(zone.Name).StaleDs is null)

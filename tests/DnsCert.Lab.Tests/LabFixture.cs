@@ -43,6 +43,15 @@ public sealed class LabFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Keeps a zone a scenario uses away from <see cref="Take"/>.</summary>
+    public void Reserve(string zone)
+    {
+        lock (_taken)
+        {
+            _taken.Add(zone);
+        }
+    }
+
     public static bool OfflineSigned(LabZone z) => z.Dnssec is { Signer: not Signer.Knot };
 
     /// <summary>A validator can only set AD when the zone and every ancestor up to the root are signed.</summary>
@@ -77,6 +86,15 @@ public static partial class Dig
         var soa = Records(output, "SOA");
         return Flags(output).Contains("aa") && soa.Count > 0 ? soa[0][6] : "none:" + Status(output);
     }
+
+    /// <summary>The round trip kdig reports (";; From 127.54.10.1@53(UDP) in 1501.3 ms").</summary>
+    public static double ReplyMilliseconds(string output) =>
+        ReplyTimeRegex().Match(output) is { Success: true } m
+            ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("kdig reported no reply time:\n" + output);
+
+    [GeneratedRegex(@";; From \S+ in ([0-9.]+) ms")]
+    private static partial Regex ReplyTimeRegex();
 
     [GeneratedRegex(@"status: ([A-Z]+)")]
     private static partial Regex StatusRegex();
