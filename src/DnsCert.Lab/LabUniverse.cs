@@ -23,6 +23,9 @@ public sealed record LabStatus(string Directory, string Base, LabSize Size, int 
 /// </summary>
 public sealed class LabUniverse
 {
+    /// <summary>How long a secondary may lag before the lab asks it to transfer again.</summary>
+    private static readonly TimeSpan s_nudgeAfter = TimeSpan.FromSeconds(20);
+
     private readonly ServerConfigs _configs;
     private readonly FaultProcesses _faultProcesses;
     private readonly TimeProvider _time;
@@ -148,9 +151,17 @@ public sealed class LabUniverse
 
                 progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
             });
+        var keymgrConfigs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var zone in signed.Where(z => z.Dnssec!.Signer == Signer.Knot))
         {
-            var knot = _configs.Config(new Daemon(ServerKind.Knot, zone.Level));
+            var daemon = new Daemon(ServerKind.Knot, zone.Level);
+            var knot = _configs.KeymgrConfig(daemon);
+            if (!keymgrConfigs.Contains(knot))
+            {
+                await File.WriteAllTextAsync(knot, _configs.RenderKeymgr(daemon), cancellationToken);
+                keymgrConfigs.Add(knot);
+            }
+
             await Signing.GenerateKnotKeysAsync(knot, zone, cancellationToken);
             State.Zone(zone.Name).Ds = await Signing.KnotDsAsync(knot, zone, cancellationToken);
             progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
@@ -257,6 +268,7 @@ public sealed class LabUniverse
         var total = pending.Count;
         var timeout = Plan.Size == LabSize.Large ? TimeSpan.FromMinutes(30) : TimeSpan.FromSeconds(90);
         var until = _time.GetUtcNow() + timeout;
+        var nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
         while (pending.Count > 0)
         {
             var results = new System.Collections.Concurrent.ConcurrentBag<(LabZone, LabServer)>();
@@ -287,6 +299,19 @@ public sealed class LabUniverse
             {
                 throw new LabException($"{pending.Count} zone servers did not serve in time, e.g. {pending[0].Item1.Fqdn} on {pending[0].Item2.Name} " +
                     $"({pending[0].Item2.Address}, {pending[0].Item2.Kind}); see {Paths.Logs}");
+            }
+
+            if (_time.GetUtcNow() > nudgeAt)
+            {
+                // A secondary whose transfer failed (on the large lab: a primary resetting TCP under hundreds of AXFRs at
+                // once) retries only after the SOA retry interval (an hour): ask the stragglers to transfer now.
+                foreach (var (zone, server) in pending.Where(p => !p.Server.IsPrimary && !Overridden(p.Server, faults)
+                    && !faults.On(p.Server, FaultCatalogue.Lame)).Take(200))
+                {
+                    await RetransferAsync(zone, server, cancellationToken);
+                }
+
+                nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
             }
 
             await Task.Delay(250, cancellationToken);
@@ -512,16 +537,21 @@ public sealed class LabUniverse
         {
             foreach (var server in zone.Servers.Where(s => !s.IsPrimary && !Overridden(s, faults) && !faults.On(s, FaultCatalogue.Lame)))
             {
-                var d = new Daemon(server.Kind, zone.Level);
-                var (program, args) = server.Kind switch
-                {
-                    ServerKind.Nsd => ("nsd-control", new[] { "-c", _configs.Config(d), "force_transfer", zone.Fqdn }),
-                    ServerKind.Knot => ("knotc", new[] { "-c", _configs.Config(d), "zone-retransfer", zone.Fqdn }),
-                    _ => ("rndc", new[] { "-c", _configs.RndcConfig(d), "retransfer", zone.Fqdn }),
-                };
-                await Tool.RunAsync(program, args, cancellationToken: cancellationToken);
+                await RetransferAsync(zone, server, cancellationToken);
             }
         }
+    }
+
+    private async Task RetransferAsync(LabZone zone, LabServer server, CancellationToken cancellationToken)
+    {
+        var d = new Daemon(server.Kind, zone.Level);
+        var (program, args) = server.Kind switch
+        {
+            ServerKind.Nsd => ("nsd-control", new[] { "-c", _configs.Config(d), "force_transfer", zone.Fqdn }),
+            ServerKind.Knot => ("knotc", new[] { "-c", _configs.Config(d), "zone-retransfer", zone.Fqdn }),
+            _ => ("rndc", new[] { "-c", _configs.RndcConfig(d), "retransfer", zone.Fqdn }),
+        };
+        await Tool.RunAsync(program, args, cancellationToken: cancellationToken);
     }
 
     private static bool Overridden(LabServer server, FaultSet faults) =>
