@@ -261,7 +261,10 @@ public sealed class LabUniverse
     }
 
     /// <summary>Waits until every (not faulted) server of the zones answers authoritatively with the serial the lab expects.</summary>
-    private async Task WaitServedAsync(IReadOnlyList<LabZone> zones, IProgress<LabProgress>? progress, CancellationToken cancellationToken)
+    // knotFloor: for Knot-signed zones whose source just changed, the primary's serial before the reload. Knot reloads
+    // asynchronously, so its current serial alone could still be the old one.
+    private async Task WaitServedAsync(IReadOnlyList<LabZone> zones, IProgress<LabProgress>? progress, CancellationToken cancellationToken,
+        Dictionary<string, long>? knotFloor = null)
     {
         var faults = new FaultSet(State.Faults);
         var pending = zones.SelectMany(z => z.Servers.Where(s => Expected(z, s, faults)).Select(s => (Zone: z, Server: s))).ToList();
@@ -281,6 +284,10 @@ public sealed class LabUniverse
                     {
                         // Knot's signer sets its own serials: the secondaries must have caught up with the primary.
                         want = await DnsProbe.SerialAsync(Plan.BackendAddress(item.Zone.Primary.Kind, item.Zone.Level), item.Zone.Fqdn, ct) ?? long.MaxValue;
+                        if (knotFloor is not null && knotFloor.TryGetValue(item.Zone.Name, out var before) && want <= before)
+                        {
+                            want = long.MaxValue;
+                        }
                     }
 
                     if (serial is null || (serial.Value < want && !faults.On(item.Server, FaultCatalogue.SerialDrift)))
@@ -288,6 +295,11 @@ public sealed class LabUniverse
                         results.Add(item);
                     }
                 });
+            if (results.Count < pending.Count)
+            {
+                nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
+            }
+
             pending = [.. results];
             progress?.Report(new LabProgress("served", total - pending.Count, total));
             if (pending.Count == 0)
@@ -303,14 +315,13 @@ public sealed class LabUniverse
 
             if (_time.GetUtcNow() > nudgeAt)
             {
-                // A secondary whose transfer failed (on the large lab: a primary resetting TCP under hundreds of AXFRs at
-                // once) retries only after the SOA retry interval (an hour): ask the stragglers to transfer now.
-                foreach (var (zone, server) in pending.Where(p => !p.Server.IsPrimary && !Overridden(p.Server, faults)
-                    && !faults.On(p.Server, FaultCatalogue.Lame)).Take(200))
-                {
-                    await RetransferAsync(zone, server, cancellationToken);
-                }
-
+                // No progress for a while: a secondary whose transfer failed (on the large lab: a primary resetting TCP
+                // under hundreds of AXFRs at once) retries only after the SOA retry interval (an hour). Ask the
+                // stragglers to transfer now.
+                var stragglers = pending.Where(p => !p.Server.IsPrimary && !Overridden(p.Server, faults) && !faults.On(p.Server, FaultCatalogue.Lame))
+                    .Take(100).ToList();
+                await Parallel.ForEachAsync(stragglers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                    async (p, ct) => await RetransferAsync(p.Zone, p.Server, ct));
                 nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
             }
 
@@ -461,6 +472,15 @@ public sealed class LabUniverse
         State.Save(Paths.State);
         await _faultProcesses.StopUnwantedAsync(State.Faults);
         var changed = await new ZoneBuilder(Plan, State, Paths, _time).BuildAsync(Plan.Zones, faults, null, cancellationToken);
+        var knotFloor = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var zone in changed.Where(z => z.Dnssec?.Signer == Signer.Knot))
+        {
+            if (await DnsProbe.SerialAsync(Plan.BackendAddress(zone.Primary.Kind, zone.Level), zone.Fqdn, cancellationToken) is { } before)
+            {
+                knotFloor[zone.Name] = before;
+            }
+        }
+
         State.Save(Paths.State);
 
         var old = new Dictionary<Daemon, string>();
@@ -523,7 +543,7 @@ public sealed class LabUniverse
         var touched = changed.Concat(faultZones.Select(Plan.Get)).Distinct().ToList();
         await RetransferAsync(touched, faults, cancellationToken);
         touched = touched.Concat(State.Faults.Select(f => Plan.Get(f.Zone))).Distinct().ToList();
-        await WaitServedAsync(touched, null, cancellationToken);
+        await WaitServedAsync(touched, null, cancellationToken, knotFloor);
         await FlushResolverAsync(cancellationToken);
     }
 
