@@ -7,11 +7,11 @@ using DnsCert.TestSupport;
 
 namespace DnsCert.Lab.Tests;
 
-/// <summary>One small lab on 127.54 shared by the fault tests; each test takes zones nobody else uses.</summary>
+/// <summary>One small lab on a leased /16 (see <see cref="LabBases"/>) shared by the fault tests; each test takes zones nobody else uses.</summary>
 public sealed class LabFixture : IAsyncLifetime
 {
-    public const string Base = "127.54";
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private IDisposable? _lease;
 
     public LabUniverse Lab { get; private set; } = null!;
 
@@ -19,8 +19,11 @@ public sealed class LabFixture : IAsyncLifetime
 
     public static ResponderCommand Responder => new("dotnet", [RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll")]);
 
-    public async Task InitializeAsync() =>
-        Lab = await LabUniverse.UpAsync(new LabUpOptions(Directory, Base), Responder);
+    public async Task InitializeAsync()
+    {
+        (var basePrefix, _lease) = LabBases.Acquire();
+        Lab = await LabUniverse.UpAsync(new LabUpOptions(Directory, basePrefix), Responder);
+    }
 
     public async Task DisposeAsync()
     {
@@ -30,6 +33,7 @@ public sealed class LabFixture : IAsyncLifetime
         }
 
         System.IO.Directory.Delete(Directory, recursive: true);
+        _lease?.Dispose();
     }
 
     /// <summary>A second-level zone that fits and that no other test has taken.</summary>
