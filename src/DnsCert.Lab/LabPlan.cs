@@ -129,8 +129,20 @@ public sealed class LabPlan
     /// <summary>Address with nothing behind it, used as the "old" glue address of the glue-mismatch fault.</summary>
     public string StaleGlueAddress(int index) => Address(99, 1 + (index % 250));
 
-    /// <summary>Rogue server addresses of a delegation hijack (slot from the state).</summary>
-    public string RogueAddress(int slot, int server) => Address(66 + server, 1 + (slot % 250));
+    /// <summary>How many delegation hijacks can be in force at once: one slot per last octet of the rogue blocks.</summary>
+    public const int HijackSlots = 250;
+
+    /// <summary>Rogue server addresses of a delegation hijack: B.66.(slot+1) and B.67.(slot+1); nothing else lives in B.66/B.67.</summary>
+    public string RogueAddress(int slot, int server) => Address(66 + server, 1 + CheckSlot(slot));
+
+    /// <summary>
+    /// The forged address a hijack's rogue servers answer with: B.68.(slot+1), a block of its own where nothing listens, so a
+    /// forged answer can never point at a rogue server (or any other lab server) of another hijack.
+    /// </summary>
+    public string ForgedAddress(int slot) => Address(68, 1 + CheckSlot(slot));
+
+    private static int CheckSlot(int slot) =>
+        slot is >= 0 and < HijackSlots ? slot : throw new LabException($"hijack slot {slot} outside 0..{HijackSlots - 1}");
 
     public string Address(int third, int fourth) =>
         $"{Base}.{third.ToString(CultureInfo.InvariantCulture)}.{fourth.ToString(CultureInfo.InvariantCulture)}";
@@ -180,6 +192,11 @@ public sealed class LabPlan
                 var label = Definition.SecondLevelLabels[(t + k) % Definition.SecondLevelLabels.Count];
                 var profile = Definition.SecondLevelProfiles[sld % Definition.SecondLevelProfiles.Count];
                 var block = sld / 250;
+                if (10 + (3 * block) + 1 >= 66)
+                {
+                    throw new LabException("too many second-level zones for the address plan: their blocks would reach the hijack blocks B.66-68");
+                }
+
                 var slot = (sld % 250) + 1;
                 AddChild(tld, label + "." + tldDef.Name, ZoneLevel.SecondLevel, profile.Dnssec, profile.Servers, tldDef,
                     i => Address(10 + (3 * block) + i, slot), "", pooled: false);

@@ -29,8 +29,6 @@ public sealed class LabState
 
     public List<ActiveFault> Faults { get; set; } = [];
 
-    public int NextSlot { get; set; }
-
     public ZoneState Zone(string name)
     {
         if (!Zones.TryGetValue(name, out var state))

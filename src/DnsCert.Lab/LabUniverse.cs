@@ -23,6 +23,9 @@ public sealed record LabStatus(string Directory, string Base, LabSize Size, int 
 /// </summary>
 public sealed class LabUniverse
 {
+    /// <summary>How long a secondary may lag before the lab asks it to transfer again.</summary>
+    private static readonly TimeSpan s_nudgeAfter = TimeSpan.FromSeconds(20);
+
     private readonly ServerConfigs _configs;
     private readonly FaultProcesses _faultProcesses;
     private readonly TimeProvider _time;
@@ -148,9 +151,17 @@ public sealed class LabUniverse
 
                 progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
             });
+        var keymgrConfigs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var zone in signed.Where(z => z.Dnssec!.Signer == Signer.Knot))
         {
-            var knot = _configs.Config(new Daemon(ServerKind.Knot, zone.Level));
+            var daemon = new Daemon(ServerKind.Knot, zone.Level);
+            var knot = _configs.KeymgrConfig(daemon);
+            if (!keymgrConfigs.Contains(knot))
+            {
+                await File.WriteAllTextAsync(knot, _configs.RenderKeymgr(daemon), cancellationToken);
+                keymgrConfigs.Add(knot);
+            }
+
             await Signing.GenerateKnotKeysAsync(knot, zone, cancellationToken);
             State.Zone(zone.Name).Ds = await Signing.KnotDsAsync(knot, zone, cancellationToken);
             progress?.Report(new LabProgress("keys", Interlocked.Increment(ref keysDone), signed.Count));
@@ -250,13 +261,17 @@ public sealed class LabUniverse
     }
 
     /// <summary>Waits until every (not faulted) server of the zones answers authoritatively with the serial the lab expects.</summary>
-    private async Task WaitServedAsync(IReadOnlyList<LabZone> zones, IProgress<LabProgress>? progress, CancellationToken cancellationToken)
+    // knotFloor: for Knot-signed zones whose source just changed, the primary's serial before the reload. Knot reloads
+    // asynchronously, so its current serial alone could still be the old one.
+    private async Task WaitServedAsync(IReadOnlyList<LabZone> zones, IProgress<LabProgress>? progress, CancellationToken cancellationToken,
+        Dictionary<string, long>? knotFloor = null)
     {
         var faults = new FaultSet(State.Faults);
         var pending = zones.SelectMany(z => z.Servers.Where(s => Expected(z, s, faults)).Select(s => (Zone: z, Server: s))).ToList();
         var total = pending.Count;
         var timeout = Plan.Size == LabSize.Large ? TimeSpan.FromMinutes(30) : TimeSpan.FromSeconds(90);
         var until = _time.GetUtcNow() + timeout;
+        var nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
         while (pending.Count > 0)
         {
             var results = new System.Collections.Concurrent.ConcurrentBag<(LabZone, LabServer)>();
@@ -269,6 +284,10 @@ public sealed class LabUniverse
                     {
                         // Knot's signer sets its own serials: the secondaries must have caught up with the primary.
                         want = await DnsProbe.SerialAsync(Plan.BackendAddress(item.Zone.Primary.Kind, item.Zone.Level), item.Zone.Fqdn, ct) ?? long.MaxValue;
+                        if (knotFloor is not null && knotFloor.TryGetValue(item.Zone.Name, out var before) && want <= before)
+                        {
+                            want = long.MaxValue;
+                        }
                     }
 
                     if (serial is null || (serial.Value < want && !faults.On(item.Server, FaultCatalogue.SerialDrift)))
@@ -276,6 +295,11 @@ public sealed class LabUniverse
                         results.Add(item);
                     }
                 });
+            if (results.Count < pending.Count)
+            {
+                nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
+            }
+
             pending = [.. results];
             progress?.Report(new LabProgress("served", total - pending.Count, total));
             if (pending.Count == 0)
@@ -287,6 +311,18 @@ public sealed class LabUniverse
             {
                 throw new LabException($"{pending.Count} zone servers did not serve in time, e.g. {pending[0].Item1.Fqdn} on {pending[0].Item2.Name} " +
                     $"({pending[0].Item2.Address}, {pending[0].Item2.Kind}); see {Paths.Logs}");
+            }
+
+            if (_time.GetUtcNow() > nudgeAt)
+            {
+                // No progress for a while: a secondary whose transfer failed (on the large lab: a primary resetting TCP
+                // under hundreds of AXFRs at once) retries only after the SOA retry interval (an hour). Ask the
+                // stragglers to transfer now.
+                var stragglers = pending.Where(p => !p.Server.IsPrimary && !Overridden(p.Server, faults) && !faults.On(p.Server, FaultCatalogue.Lame))
+                    .Take(100).ToList();
+                await Parallel.ForEachAsync(stragglers, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                    async (p, ct) => await RetransferAsync(p.Zone, p.Server, ct));
+                nudgeAt = _time.GetUtcNow() + s_nudgeAfter;
             }
 
             await Task.Delay(250, cancellationToken);
@@ -367,7 +403,13 @@ public sealed class LabUniverse
         var fault = new ActiveFault { Zone = zone.Name, Fault = definition.Id, Server = server?.Name, Since = _time.GetUtcNow() };
         if (definition.Id == FaultCatalogue.DelegationHijack)
         {
-            fault.Slot = State.NextSlot++;
+            // The lowest slot no hijack in force uses: two hijacks never share rogue or forged addresses.
+            var used = State.Faults.Where(f => f.Fault == FaultCatalogue.DelegationHijack).Select(f => f.Slot).ToHashSet();
+            fault.Slot = Enumerable.Range(0, LabPlan.HijackSlots).FirstOrDefault(s => !used.Contains(s), -1);
+            if (fault.Slot < 0)
+            {
+                throw new LabException($"{LabPlan.HijackSlots} delegation hijacks are already in force; fix one first");
+            }
         }
 
         if (definition.Id == FaultCatalogue.DsMismatch && State.Zone(zone.Name).StaleDs is null)
@@ -430,6 +472,15 @@ public sealed class LabUniverse
         State.Save(Paths.State);
         await _faultProcesses.StopUnwantedAsync(State.Faults);
         var changed = await new ZoneBuilder(Plan, State, Paths, _time).BuildAsync(Plan.Zones, faults, null, cancellationToken);
+        var knotFloor = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var zone in changed.Where(z => z.Dnssec?.Signer == Signer.Knot))
+        {
+            if (await DnsProbe.SerialAsync(Plan.BackendAddress(zone.Primary.Kind, zone.Level), zone.Fqdn, cancellationToken) is { } before)
+            {
+                knotFloor[zone.Name] = before;
+            }
+        }
+
         State.Save(Paths.State);
 
         var old = new Dictionary<Daemon, string>();
@@ -492,7 +543,7 @@ public sealed class LabUniverse
         var touched = changed.Concat(faultZones.Select(Plan.Get)).Distinct().ToList();
         await RetransferAsync(touched, faults, cancellationToken);
         touched = touched.Concat(State.Faults.Select(f => Plan.Get(f.Zone))).Distinct().ToList();
-        await WaitServedAsync(touched, null, cancellationToken);
+        await WaitServedAsync(touched, null, cancellationToken, knotFloor);
         await FlushResolverAsync(cancellationToken);
     }
 
@@ -506,16 +557,21 @@ public sealed class LabUniverse
         {
             foreach (var server in zone.Servers.Where(s => !s.IsPrimary && !Overridden(s, faults) && !faults.On(s, FaultCatalogue.Lame)))
             {
-                var d = new Daemon(server.Kind, zone.Level);
-                var (program, args) = server.Kind switch
-                {
-                    ServerKind.Nsd => ("nsd-control", new[] { "-c", _configs.Config(d), "force_transfer", zone.Fqdn }),
-                    ServerKind.Knot => ("knotc", new[] { "-c", _configs.Config(d), "zone-retransfer", zone.Fqdn }),
-                    _ => ("rndc", new[] { "-c", _configs.RndcConfig(d), "retransfer", zone.Fqdn }),
-                };
-                await Tool.RunAsync(program, args, cancellationToken: cancellationToken);
+                await RetransferAsync(zone, server, cancellationToken);
             }
         }
+    }
+
+    private async Task RetransferAsync(LabZone zone, LabServer server, CancellationToken cancellationToken)
+    {
+        var d = new Daemon(server.Kind, zone.Level);
+        var (program, args) = server.Kind switch
+        {
+            ServerKind.Nsd => ("nsd-control", new[] { "-c", _configs.Config(d), "force_transfer", zone.Fqdn }),
+            ServerKind.Knot => ("knotc", new[] { "-c", _configs.Config(d), "zone-retransfer", zone.Fqdn }),
+            _ => ("rndc", new[] { "-c", _configs.RndcConfig(d), "retransfer", zone.Fqdn }),
+        };
+        await Tool.RunAsync(program, args, cancellationToken: cancellationToken);
     }
 
     private static bool Overridden(LabServer server, FaultSet faults) =>

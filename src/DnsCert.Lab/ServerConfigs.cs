@@ -209,22 +209,7 @@ internal sealed class ServerConfigs
             policy:
 
             """);
-        foreach (var profile in _plan.Zones.Where(z => z.Level == d.Tier && z.Dnssec?.Signer == Signer.Knot).Select(z => z.Dnssec!).Distinct())
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"""
-                  - id: {PolicyId(profile)}
-                    algorithm: {Signing.KnotAlgorithm(profile.Algorithm)}
-                    manual: on
-                    rrsig-lifetime: 21d
-                    rrsig-refresh: 7d
-                    nsec3: {(profile.Denial == Denial.Nsec ? "off" : "on")}
-                    nsec3-opt-out: {(profile.Denial == Denial.Nsec3Optout ? "on" : "off")}
-                    nsec3-iterations: 0
-                    nsec3-salt-length: 0
-
-                """);
-        }
-
+        AppendKnotPolicies(sb, d);
         sb.Append("template:\n  - id: default\n    zonefile-sync: 0\n    journal-content: all\n    semantic-checks: off\nzone:\n");
         foreach (var (zone, server, role) in ZonesOf(d, faults))
         {
@@ -250,6 +235,46 @@ internal sealed class ServerConfigs
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A configuration for keymgr alone: the daemon's key database and policies and only its Knot-signed zones. keymgr
+    /// parses the whole configuration on every call; with the daemon's own (21,000 zones on the large lab's second-level
+    /// tier) each call took about a second, which made key preparation the longest phase of `lab up --size large`.
+    /// </summary>
+    public string KeymgrConfig(Daemon d) => Path.Combine(_paths.Daemon(d.Name), "keymgr.conf");
+
+    public string RenderKeymgr(Daemon d)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"# DnsCert lab: keymgr's view of {d.Name} (generated)\ndatabase:\n  storage: \"{_paths.Daemon(d.Name)}\"\npolicy:\n");
+        AppendKnotPolicies(sb, d);
+        sb.Append("zone:\n");
+        foreach (var zone in _plan.Zones.Where(z => z.Level == d.Tier && z.Dnssec?.Signer == Signer.Knot))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  - domain: \"{zone.Fqdn}\"\n    dnssec-signing: on\n    dnssec-policy: {PolicyId(zone.Dnssec!)}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private void AppendKnotPolicies(StringBuilder sb, Daemon d)
+    {
+        foreach (var profile in _plan.Zones.Where(z => z.Level == d.Tier && z.Dnssec?.Signer == Signer.Knot).Select(z => z.Dnssec!).Distinct())
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"""
+                  - id: {PolicyId(profile)}
+                    algorithm: {Signing.KnotAlgorithm(profile.Algorithm)}
+                    manual: on
+                    rrsig-lifetime: 21d
+                    rrsig-refresh: 7d
+                    nsec3: {(profile.Denial == Denial.Nsec ? "off" : "on")}
+                    nsec3-opt-out: {(profile.Denial == Denial.Nsec3Optout ? "on" : "off")}
+                    nsec3-iterations: 0
+                    nsec3-salt-length: 0
+
+                """);
+        }
     }
 
     private static string PolicyId(DnssecProfile profile) =>

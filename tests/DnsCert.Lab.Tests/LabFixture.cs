@@ -7,11 +7,11 @@ using DnsCert.TestSupport;
 
 namespace DnsCert.Lab.Tests;
 
-/// <summary>One small lab on 127.54 shared by the fault tests; each test takes zones nobody else uses.</summary>
+/// <summary>One small lab on a leased /16 (see <see cref="LabBases"/>) shared by the fault tests; each test takes zones nobody else uses.</summary>
 public sealed class LabFixture : IAsyncLifetime
 {
-    public const string Base = "127.54";
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private IDisposable? _lease;
 
     public LabUniverse Lab { get; private set; } = null!;
 
@@ -19,8 +19,11 @@ public sealed class LabFixture : IAsyncLifetime
 
     public static ResponderCommand Responder => new("dotnet", [RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll")]);
 
-    public async Task InitializeAsync() =>
-        Lab = await LabUniverse.UpAsync(new LabUpOptions(Directory, Base), Responder);
+    public async Task InitializeAsync()
+    {
+        (var basePrefix, _lease) = LabBases.Acquire();
+        Lab = await LabUniverse.UpAsync(new LabUpOptions(Directory, basePrefix), Responder);
+    }
 
     public async Task DisposeAsync()
     {
@@ -30,6 +33,7 @@ public sealed class LabFixture : IAsyncLifetime
         }
 
         System.IO.Directory.Delete(Directory, recursive: true);
+        _lease?.Dispose();
     }
 
     /// <summary>A second-level zone that fits and that no other test has taken.</summary>
@@ -40,6 +44,15 @@ public sealed class LabFixture : IAsyncLifetime
             var zone = Lab.Plan.Zones.First(z => z.Level == ZoneLevel.SecondLevel && !_taken.Contains(z.Name) && fits(z));
             _taken.Add(zone.Name);
             return zone;
+        }
+    }
+
+    /// <summary>Keeps a zone a scenario uses away from <see cref="Take"/>.</summary>
+    public void Reserve(string zone)
+    {
+        lock (_taken)
+        {
+            _taken.Add(zone);
         }
     }
 
@@ -77,6 +90,15 @@ public static partial class Dig
         var soa = Records(output, "SOA");
         return Flags(output).Contains("aa") && soa.Count > 0 ? soa[0][6] : "none:" + Status(output);
     }
+
+    /// <summary>The round trip kdig reports (";; From 127.54.10.1@53(UDP) in 1501.3 ms").</summary>
+    public static double ReplyMilliseconds(string output) =>
+        ReplyTimeRegex().Match(output) is { Success: true } m
+            ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("kdig reported no reply time:\n" + output);
+
+    [GeneratedRegex(@";; From \S+ in ([0-9.]+) ms")]
+    private static partial Regex ReplyTimeRegex();
 
     [GeneratedRegex(@"status: ([A-Z]+)")]
     private static partial Regex StatusRegex();

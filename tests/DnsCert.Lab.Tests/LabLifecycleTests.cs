@@ -3,7 +3,7 @@ using DnsCert.TestSupport;
 
 namespace DnsCert.Lab.Tests;
 
-/// <summary>A lab of its own on 127.55: up from nothing, everything resolves, down leaves nothing behind.</summary>
+/// <summary>A lab of its own on a leased /16: up from nothing, everything resolves, down leaves nothing behind.</summary>
 public sealed class LabLifecycleTests
 {
     [Fact]
@@ -11,10 +11,11 @@ public sealed class LabLifecycleTests
     {
         var dir = Path.Combine(Path.GetTempPath(), "dnscert-lab-life-" + Guid.NewGuid().ToString("N")[..8]);
         LabUniverse? lab = null;
+        var (basePrefix, lease) = LabBases.Acquire();
         try
         {
             var watch = Stopwatch.StartNew();
-            lab = await LabUniverse.UpAsync(new LabUpOptions(dir, "127.55"), LabFixture.Responder);
+            lab = await LabUniverse.UpAsync(new LabUpOptions(dir, basePrefix), LabFixture.Responder);
             watch.Stop();
             watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "acceptance: the small lab comes up from nothing in under 60 s");
 
@@ -58,9 +59,9 @@ public sealed class LabLifecycleTests
             }
 
             var sockets = await ProcessRunner.RunAsync("ss", ["-H", "-lntu"]);
-            sockets.StandardOutput.ShouldNotContain("127.55.");
+            sockets.StandardOutput.ShouldNotContain(basePrefix + ".");
             var lo = await ProcessRunner.RunAsync("ip", ["-4", "-o", "addr", "show", "dev", "lo"]);
-            lo.StandardOutput.ShouldNotContain("127.55.");
+            lo.StandardOutput.ShouldNotContain(basePrefix + ".");
             lab = null;
         }
         finally
@@ -71,6 +72,7 @@ public sealed class LabLifecycleTests
             }
 
             Directory.Delete(dir, recursive: true);
+            lease.Dispose();
         }
     }
 }

@@ -150,7 +150,7 @@ internal sealed class FaultProcesses
         var dir = Path.Combine(_paths.Faults, id);
         Directory.CreateDirectory(dir);
         var apex = zone.Fqdn;
-        var forged = _plan.Address(66, 66);
+        var forged = _plan.ForgedAddress(slot);
         var zoneFile = Path.Combine(dir, "forged.zone");
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"$TTL 300\n{apex} IN SOA crackers1.{apex} owned.{apex} 1 3600 600 86400 300\n");
