@@ -12,9 +12,9 @@ switch (args)
         Console.WriteLine(PeerModes.ParseFile(path).ToString(CultureInfo.InvariantCulture));
         return 0;
     case ["corpus", var path, var rounds]:
-        var (messages, octets, elapsed) = PeerModes.DecodeEncode(path, int.Parse(rounds, CultureInfo.InvariantCulture));
+        var (messages, octets, elapsed, cpu) = PeerModes.DecodeEncode(path, int.Parse(rounds, CultureInfo.InvariantCulture));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dnscert {messages} messages {octets} octets {elapsed.TotalNanoseconds / messages:0.0} ns/message"));
+            $"dnscert {messages} messages {octets} octets {elapsed.TotalNanoseconds / messages:0.0} ns/message wall {cpu.TotalNanoseconds / messages:0.0} ns/message cpu"));
         return 0;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(PeerModes).Assembly).Run(args);

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -58,6 +59,8 @@ func main() {
 		return
 	}
 	round() // warm-up, like the .NET side
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	start := time.Now()
 	var messages, octets int64
 	for i := 0; i < rounds; i++ {
@@ -65,5 +68,8 @@ func main() {
 		messages += int64(len(corpus))
 	}
 	elapsed := time.Since(start)
-	fmt.Printf("miekg/dns %d messages %d octets %.1f ns/message\n", messages, octets, float64(elapsed.Nanoseconds())/float64(messages))
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	fmt.Printf("miekg/dns %d messages %d octets %.1f ns/message wall %.1f ns/message cpu\n", messages, octets,
+		float64(elapsed.Nanoseconds())/float64(messages), float64(cpu.Nanoseconds())/float64(messages))
 }

@@ -21,7 +21,7 @@ public ref struct DnsWireReader
     // One cache array per thread, taken by EnableNameCache and given back cleared by ReleaseNameCache, so that decoding
     // allocates nothing but its results. A reader that never gives it back (an exception) just costs a new array.
     [ThreadStatic]
-    private static (int Offset, DnsName? Name)[]? t_spareNames;
+    private static (int Offset, DnsName? Name)[]? s_spareNames;
 
     private readonly ReadOnlySpan<byte> _message;
     private int _limit;
@@ -44,8 +44,8 @@ public ref struct DnsWireReader
     {
         if (_names is null)
         {
-            _names = t_spareNames ?? new (int, DnsName?)[NameCacheSize];
-            t_spareNames = null;
+            _names = s_spareNames ?? new (int, DnsName?)[NameCacheSize];
+            s_spareNames = null;
         }
     }
 
@@ -55,7 +55,7 @@ public ref struct DnsWireReader
         if (_names is not null)
         {
             Array.Clear(_names);
-            t_spareNames = _names;
+            s_spareNames = _names;
             _names = null;
         }
     }
