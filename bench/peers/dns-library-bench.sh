@@ -57,7 +57,7 @@ else
   done
 fi
 
-# b. Decode + re-encode over the corpus, ROUNDS rounds after a warm-up round, three runs each, alternating.
+# b. Decode + re-encode over the corpus, ROUNDS rounds after five warm-up rounds, three runs each, alternating.
 for run in 1 2 3; do
   "${OURS[@]}" corpus "$CORPUS" "$ROUNDS" | tee -a "$OUT/summary.txt"
   "$WORK/miekg-corpus" "$CORPUS" "$ROUNDS" | tee -a "$OUT/summary.txt"

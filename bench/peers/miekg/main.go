@@ -1,6 +1,8 @@
 // Decode + re-encode of the lab corpus with miekg/dns, the peer of bench/DnsCert.Dns.Benchmarks "corpus" mode.
 // Build (Debian's golang-go and golang-github-miekg-dns-dev, no network):
-//   GO111MODULE=off GOPATH=/usr/share/gocode go build -o /tmp/miekg-corpus main.go
+//
+//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o /tmp/miekg-corpus main.go
+//
 // Run: /tmp/miekg-corpus <corpus.bin.gz> <rounds>
 package main
 
@@ -58,7 +60,9 @@ func main() {
 		}
 		return
 	}
-	round() // warm-up, like the .NET side
+	for w := 0; w < 5; w++ {
+		round() // warm-up rounds, like the .NET side
+	}
 	var before, after syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	start := time.Now()
