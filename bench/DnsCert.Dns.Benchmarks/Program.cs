@@ -1,3 +1,22 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using DnsCert.Dns.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Two plain modes for the peer comparisons of bench/peers/dns-library-bench.sh (one process per run, like the peers):
+//   parse-file <zone file>              stream-parse a zone file, print the record count
+//   corpus <corpus.bin.gz> <rounds>     decode + re-encode every corpus message <rounds> times, print ns per message
+// Anything else goes to BenchmarkDotNet (e.g. --filter '*Corpus*' --job short).
+switch (args)
+{
+    case ["parse-file", var path]:
+        Console.WriteLine(PeerModes.ParseFile(path).ToString(CultureInfo.InvariantCulture));
+        return 0;
+    case ["corpus", var path, var rounds]:
+        var (messages, octets, elapsed, cpu) = PeerModes.DecodeEncode(path, int.Parse(rounds, CultureInfo.InvariantCulture));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dnscert {messages} messages {octets} octets {elapsed.TotalNanoseconds / messages:0.0} ns/message wall {cpu.TotalNanoseconds / messages:0.0} ns/message cpu"));
+        return 0;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(PeerModes).Assembly).Run(args);
+        return 0;
+}

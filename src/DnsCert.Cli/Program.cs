@@ -6,5 +6,6 @@ root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(LabCommands.Create());
-root.Subcommands.Add(new Command("zone", "Zone files.") { ZoneVerifyCommand.Create() });
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(QueryCommand.Create());
+root.Subcommands.Add(ZoneCommands.Create());
+return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();

@@ -188,6 +188,7 @@ public sealed class DnsMessage
         }
 
         message.ResponseCode = (DnsResponseCode)rcode;
+        reader.ReleaseNameCache();
         return message;
     }
 

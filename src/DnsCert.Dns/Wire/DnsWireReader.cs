@@ -18,6 +18,11 @@ public ref struct DnsWireReader
     // Direct-mapped cache of names by the offset they start at; a pointer to one of them reuses the instance.
     private const int NameCacheSize = 32;
 
+    // One cache array per thread, taken by EnableNameCache and given back cleared by ReleaseNameCache, so that decoding
+    // allocates nothing but its results. A reader that never gives it back (an exception) just costs a new array.
+    [ThreadStatic]
+    private static (int Offset, DnsName? Name)[]? s_spareNames;
+
     private readonly ReadOnlySpan<byte> _message;
     private int _limit;
     private (int Offset, DnsName? Name)[]? _names;
@@ -32,9 +37,28 @@ public ref struct DnsWireReader
 
     /// <summary>
     /// Makes names that are just a compression pointer share the instance decoded at the target, so the repeated
-    /// owner names of a response cost one object instead of one each. Costs one small array per message.
+    /// owner names of a response cost one object instead of one each. The cache array is reused per thread when
+    /// <see cref="ReleaseNameCache"/> is called at the end.
     /// </summary>
-    public void EnableNameCache() => _names ??= new (int, DnsName?)[NameCacheSize];
+    public void EnableNameCache()
+    {
+        if (_names is null)
+        {
+            _names = s_spareNames ?? new (int, DnsName?)[NameCacheSize];
+            s_spareNames = null;
+        }
+    }
+
+    /// <summary>Gives the name cache back (cleared, so it holds no names) for the next reader on this thread.</summary>
+    public void ReleaseNameCache()
+    {
+        if (_names is not null)
+        {
+            Array.Clear(_names);
+            s_spareNames = _names;
+            _names = null;
+        }
+    }
 
     /// <summary>Current offset from the start of the message.</summary>
     public int Position { get; private set; }
