@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using DnsCert.Dns;
 using DnsCert.Dns.Zones;
 using DnsCert.TestSupport;
@@ -198,43 +196,5 @@ public sealed class ZoneCommandsTests : IDisposable
         string.Join(' ', line.ToLowerInvariant().Split(['\t', ' ']).Select(w =>
             w.Contains(':', StringComparison.Ordinal) && System.Net.IPAddress.TryParse(w, out var ip) ? ip.ToString() : w));
 
-    // ldns-read-zone -c canonicalises; "-U SOA -u SOA" prints every type in RFC 3597 "\# len hex" form.
-    private static async Task<List<string>> LdnsCanonicalAsync(string gzPath)
-    {
-        var plain = Path.GetTempFileName();
-        try
-        {
-            await using (var input = new GZipStream(File.OpenRead(gzPath), CompressionMode.Decompress))
-            await using (var output = File.Create(plain))
-            {
-                await input.CopyToAsync(output);
-            }
-
-            var start = new ProcessStartInfo("ldns-read-zone", ["-c", "-U", "SOA", "-u", "SOA", plain])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            process.ExitCode.ShouldBe(0, await stderr);
-            var lines = new List<string>();
-            foreach (var line in (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var fields = line.Split('\t');
-                var rdata = fields[4].Split(' ');
-                rdata[0].ShouldBe(@"\#");
-                var hex = rdata.Length > 2 ? string.Concat(rdata.Skip(2)).ToLowerInvariant() : string.Empty;
-                lines.Add($"{fields[0]} {fields[1]} {fields[2]} {fields[3]} {rdata[1]} {hex}");
-            }
-
-            return lines;
-        }
-        finally
-        {
-            File.Delete(plain);
-        }
-    }
+    private static Task<List<string>> LdnsCanonicalAsync(string gzPath) => LdnsReadZone.CanonicalLinesAsync(gzPath);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using DnsCert.Infrastructure.Identity;
 using DnsCert.Web.Identity;
@@ -30,10 +29,5 @@ public sealed class SessionsModel(SessionStore sessions, AccountAudit audit) : P
         return RedirectToPage();
     }
 
-    /// <summary>Times in the person's own time zone (DESIGN §4: everything stored in UTC, shown locally).</summary>
-    public string Local(DateTimeOffset at)
-    {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(User.FindFirstValue(DnsCertClaims.TimeZone) ?? "UTC", out var tz) ? tz : TimeZoneInfo.Utc;
-        return TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + zone.Id;
-    }
+    public string Local(DateTimeOffset at) => Localization.PersonTime.Format(User, at);
 }

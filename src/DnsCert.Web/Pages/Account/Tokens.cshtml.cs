@@ -57,9 +57,5 @@ public sealed class TokensModel(ApiTokenStore tokens, AccountAudit audit) : Page
         return RedirectToPage();
     }
 
-    public string Local(DateTimeOffset at)
-    {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(User.FindFirstValue(DnsCertClaims.TimeZone) ?? "UTC", out var tz) ? tz : TimeZoneInfo.Utc;
-        return TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-    }
+    public string Local(DateTimeOffset at) => Localization.PersonTime.Format(User, at);
 }
