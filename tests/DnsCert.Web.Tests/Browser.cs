@@ -81,6 +81,9 @@ public static class People
 {
     public const string Password = "correct horse battery staple";
 
+    /// <summary>A user name no other test in the shared database uses.</summary>
+    public static string Unique(string stem) => stem + Guid.NewGuid().ToString("N")[..8];
+
     public static async Task<DnsCertUser> CreateAsync(WebApplicationFactory<Program> factory, string userName, string[] roles,
         bool mustChangePassword = false, bool disabled = false, string language = "en")
     {

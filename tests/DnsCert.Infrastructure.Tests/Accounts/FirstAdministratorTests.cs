@@ -1,25 +1,14 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Infrastructure.Accounts;
-using DnsCert.Infrastructure.Persistence;
-using DnsCert.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace DnsCert.Infrastructure.Tests.Accounts;
 
 public class FirstAdministratorTests
 {
-    private static async Task<NpgsqlDataSource> MigratedDatabaseAsync()
-    {
-        var db = NpgsqlDataSource.Create(await TestDatabase.CreateAsync());
-        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(null, default);
-        return db;
-    }
-
     [Fact]
     public async Task The_first_run_creates_an_administrator_whose_password_is_stored_only_as_a_hash()
     {
-        await using var db = await MigratedDatabaseAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var handler = new CreateFirstAdministratorHandler(new UserRepository(db), TimeProvider.System);
 
         var result = await handler.HandleAsync(new CreateFirstAdministratorCommand("admin", "ops@dns-cert.example"), default);
@@ -40,7 +29,7 @@ public class FirstAdministratorTests
     [Fact]
     public async Task A_second_run_changes_nothing_and_reveals_no_password()
     {
-        await using var db = await MigratedDatabaseAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var handler = new CreateFirstAdministratorHandler(new UserRepository(db), TimeProvider.System);
         var first = await handler.HandleAsync(new CreateFirstAdministratorCommand("admin", null), default);
 
@@ -56,7 +45,7 @@ public class FirstAdministratorTests
     [Fact]
     public async Task Concurrent_runs_create_exactly_one_administrator()
     {
-        await using var db = await MigratedDatabaseAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => Task.Run(() =>
             new CreateFirstAdministratorHandler(new UserRepository(db), TimeProvider.System)
@@ -69,7 +58,7 @@ public class FirstAdministratorTests
     [Fact]
     public async Task A_bad_user_name_writes_nothing()
     {
-        await using var db = await MigratedDatabaseAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var handler = new CreateFirstAdministratorHandler(new UserRepository(db), TimeProvider.System);
 
         await Should.ThrowAsync<Core.ValidationException>(() => handler.HandleAsync(new CreateFirstAdministratorCommand("bad name", null), default));

@@ -1,21 +1,11 @@
 using DnsCert.Core.Audit;
 using DnsCert.Infrastructure.Audit;
-using DnsCert.Infrastructure.Persistence;
-using DnsCert.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace DnsCert.Infrastructure.Tests.Audit;
 
 public class AuditLogTests
 {
-    private static async Task<NpgsqlDataSource> MigratedAsync()
-    {
-        var db = NpgsqlDataSource.Create(await TestDatabase.CreateAsync());
-        await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(null, default);
-        return db;
-    }
-
     private static AuditEntry Entry(int i) => AuditEntry.Create(
         DateTimeOffset.UtcNow, Guid.NewGuid(), $"user{i}", "incident.updated", "incident", $"INC-{i}",
         new Dictionary<string, string?> { ["field"] = "severity", ["to"] = i % 2 == 0 ? "high" : "low", ["quote\"d"] = "a\u001fb" },
@@ -32,7 +22,7 @@ public class AuditLogTests
     [Fact]
     public async Task Concurrent_appends_form_one_intact_chain()
     {
-        await using var db = await MigratedAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var log = new AuditLog(db);
 
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => log.AppendAsync(Entry(i), default))));
@@ -47,7 +37,7 @@ public class AuditLogTests
     [Fact]
     public async Task An_empty_log_is_intact()
     {
-        await using var db = await MigratedAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
 
         var result = await new AuditLog(db).VerifyAsync(default);
 
@@ -58,7 +48,7 @@ public class AuditLogTests
     [Fact]
     public async Task A_changed_row_is_found_with_its_id()
     {
-        await using var db = await MigratedAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var log = new AuditLog(db);
         for (var i = 0; i < 10; i++)
         {
@@ -76,7 +66,7 @@ public class AuditLogTests
     [Fact]
     public async Task A_removed_row_is_found_at_the_next_entry()
     {
-        await using var db = await MigratedAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var log = new AuditLog(db);
         for (var i = 0; i < 5; i++)
         {
@@ -94,7 +84,7 @@ public class AuditLogTests
     [Fact]
     public async Task A_changed_timestamp_or_actor_breaks_the_chain()
     {
-        await using var db = await MigratedAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         var log = new AuditLog(db);
         await log.AppendAsync(Entry(1), default);
         await log.AppendAsync(Entry(2), default);
@@ -107,7 +97,7 @@ public class AuditLogTests
     [Fact]
     public async Task The_database_refuses_updates_deletes_and_truncation()
     {
-        await using var db = await MigratedAsync();
+        await using var db = await MigratedDatabase.CreateAsync();
         await new AuditLog(db).AppendAsync(Entry(1), default);
 
         foreach (var sql in new[] { "UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log" })

@@ -11,11 +11,9 @@ namespace DnsCert.Web.Tests.Identity;
 
 public partial class ApiTokenTests(DnsCertWebFactory factory) : IClassFixture<DnsCertWebFactory>
 {
-    private static string Unique(string stem) => stem + Guid.NewGuid().ToString("N")[..8];
-
     private async Task<(Browser Browser, DnsCertUserRef User)> SignedInAsync(string role = Roles.Constituent)
     {
-        var name = Unique("partner");
+        var name = People.Unique("partner");
         var user = await People.CreateAsync(factory, name, [role]);
         var browser = Browser.Open(factory);
         await browser.SignInAsync(name, People.Password);

@@ -7,11 +7,9 @@ namespace DnsCert.Web.Tests.Identity;
 
 public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClassFixture<DnsCertWebFactory>
 {
-    private static string Unique(string stem) => stem + Guid.NewGuid().ToString("N")[..8];
-
     private async Task<Browser> AdministratorAsync()
     {
-        var name = Unique("admin");
+        var name = People.Unique("admin");
         var key = await People.CreateEnrolledAsync(factory, name, [Roles.Administrator]);
         var browser = Browser.Open(factory);
         await browser.SignInFullyAsync(name, key);
@@ -22,7 +20,7 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
     public async Task An_invited_person_chooses_a_password_once_and_staff_then_meet_the_second_factor()
     {
         var admin = await AdministratorAsync();
-        var invitee = Unique("anna");
+        var invitee = People.Unique("anna");
 
         var (_, page) = await admin.GetAsync("/admin/users");
         var (_, result) = await PostInviteAsync(admin, page, invitee, "Anna Duty", Roles.DutyOfficer);
@@ -76,9 +74,9 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
         var admin = await AdministratorAsync();
         var (_, page) = await admin.GetAsync("/admin/users");
 
-        var (_, noRole) = await PostInviteAsync(admin, page, Unique("norole"), "No Role");
+        var (_, noRole) = await PostInviteAsync(admin, page, People.Unique("norole"), "No Role");
         var (_, badName) = await PostInviteAsync(admin, page, "has space", "Bad Name", Roles.Analyst);
-        var taken = Unique("taken");
+        var taken = People.Unique("taken");
         await PostInviteAsync(admin, page, taken, "First", Roles.Analyst);
         var (_, duplicate) = await PostInviteAsync(admin, page, taken.ToUpperInvariant(), "Second", Roles.Analyst);
 
@@ -98,7 +96,7 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
         var browser = Browser.Open(factory);
         if (role != "public")
         {
-            var name = Unique(role.Replace("-", "", StringComparison.Ordinal));
+            var name = People.Unique(role.Replace("-", "", StringComparison.Ordinal));
             byte[]? key = null;
             if (IdentitySetup.StaffRoles.Contains(role))
             {

@@ -8,8 +8,6 @@ namespace DnsCert.Web.Tests.Identity;
 
 public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsCertWebFactory>
 {
-    private static string Unique(string stem) => stem + Guid.NewGuid().ToString("N")[..8];
-
     private async Task<List<string>> AuditActionsAsync(string actor)
     {
         var db = factory.Services.GetRequiredService<NpgsqlDataSource>();
@@ -28,7 +26,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task A_constituent_signs_in_with_a_password_and_gets_a_hardened_session_cookie()
     {
-        var name = Unique("registry");
+        var name = People.Unique("registry");
         await People.CreateAsync(factory, name, [Roles.Constituent]);
         var browser = Browser.Open(factory);
 
@@ -49,7 +47,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task A_form_post_without_an_antiforgery_token_is_refused()
     {
-        var name = Unique("registry");
+        var name = People.Unique("registry");
         await People.CreateAsync(factory, name, [Roles.Constituent]);
         var browser = Browser.Open(factory);
 
@@ -63,7 +61,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task Repeated_wrong_passwords_lock_the_account_even_against_the_right_one()
     {
-        var name = Unique("registry");
+        var name = People.Unique("registry");
         await People.CreateAsync(factory, name, [Roles.Constituent]);
         var browser = Browser.Open(factory);
 
@@ -84,7 +82,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task A_disabled_account_cannot_sign_in()
     {
-        var name = Unique("gone");
+        var name = People.Unique("gone");
         await People.CreateAsync(factory, name, [Roles.Constituent], disabled: true);
 
         var (response, html) = await Browser.Open(factory).SubmitAsync("/account/sign-in",
@@ -97,7 +95,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task Staff_must_enrol_an_authenticator_and_then_sign_in_with_a_fresh_code_each_time()
     {
-        var name = Unique("analyst");
+        var name = People.Unique("analyst");
         await People.CreateAsync(factory, name, [Roles.Analyst]);
         var browser = Browser.Open(factory);
         (await browser.SignInAsync(name, People.Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -144,7 +142,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task A_generated_password_must_be_changed_before_anything_else()
     {
-        var name = Unique("chief");
+        var name = People.Unique("chief");
         await People.CreateAsync(factory, name, [Roles.Constituent], mustChangePassword: true);
         var browser = Browser.Open(factory);
         await browser.SignInAsync(name, People.Password);
@@ -163,7 +161,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task Ending_another_session_signs_that_browser_out_at_its_next_request()
     {
-        var name = Unique("registry");
+        var name = People.Unique("registry");
         await People.CreateAsync(factory, name, [Roles.Constituent]);
         var laptop = Browser.Open(factory);
         var phone = Browser.Open(factory);
@@ -187,7 +185,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task Signing_out_ends_the_session_on_the_server_not_only_the_cookie()
     {
-        var name = Unique("registry");
+        var name = People.Unique("registry");
         await People.CreateAsync(factory, name, [Roles.Constituent]);
         var browser = Browser.Open(factory);
         await browser.SignInAsync(name, People.Password);
@@ -220,7 +218,7 @@ public partial class SignInTests(DnsCertWebFactory factory) : IClassFixture<DnsC
     [Fact]
     public async Task The_audit_log_records_a_failed_sign_in_without_the_password_tried()
     {
-        var name = Unique("registry");
+        var name = People.Unique("registry");
         await People.CreateAsync(factory, name, [Roles.Constituent]);
         const string Tried = "Zebra-Unicorn-4711-secret";
 
