@@ -5,6 +5,7 @@ using DnsCert.Dns.Benchmarks;
 // Two plain modes for the peer comparisons of bench/peers/dns-library-bench.sh (one process per run, like the peers):
 //   parse-file <zone file>              stream-parse a zone file, print the record count
 //   corpus <corpus.bin.gz> <rounds>     decode + re-encode every corpus message <rounds> times, print ns per message
+//   verify-zone <root zone> <rounds>    parse the 2017 root zone once, validate it <rounds> times (bench/dnssec-bench.sh)
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Corpus*' --job short).
 switch (args)
 {
@@ -15,6 +16,9 @@ switch (args)
         var (messages, octets, elapsed, cpu) = PeerModes.DecodeEncode(path, int.Parse(rounds, CultureInfo.InvariantCulture));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dnscert {messages} messages {octets} octets {elapsed.TotalNanoseconds / messages:0.0} ns/message wall {cpu.TotalNanoseconds / messages:0.0} ns/message cpu"));
+        return 0;
+    case ["verify-zone", var path, var rounds]:
+        Console.WriteLine(DnssecModes.VerifyZone(path, int.Parse(rounds, CultureInfo.InvariantCulture)));
         return 0;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(PeerModes).Assembly).Run(args);

@@ -38,27 +38,37 @@ public abstract class KeyRecordData : RecordData
     public ReadOnlyMemory<byte> PublicKey { get; }
 
     /// <summary>Key tag as defined in RFC 4034 Appendix B (including the algorithm 1 special case).</summary>
+    /// <remarks>Computed over the RDATA fields in place, without building the wire form (it is asked for every RRSIG).</remarks>
     public ushort KeyTag
     {
         get
         {
-            var rdata = ToWire();
+            Span<byte> header = [(byte)(Flags >> 8), (byte)Flags, Protocol, Algorithm];
+            var key = PublicKey.Span;
+            var length = header.Length + key.Length;
             if (Algorithm == 1)
             {
                 // RSA/MD5 key tags are the third-to-last and second-to-last octets of the modulus (RFC 4034 B.1).
-                return rdata.Length < 4 ? (ushort)0 : (ushort)((rdata[^3] << 8) | rdata[^2]);
+                return (ushort)((RdataOctet(header, key, length - 3) << 8) | RdataOctet(header, key, length - 2));
             }
 
-            uint accumulator = 0;
-            for (var i = 0; i < rdata.Length; i++)
+            // Header octets sit at even/odd positions 0..3, so the key starts on an even position.
+            uint accumulator = ((uint)header[0] << 8) + header[1] + ((uint)header[2] << 8) + header[3];
+            for (var i = 0; i < key.Length; i++)
             {
-                accumulator += (i & 1) == 0 ? (uint)rdata[i] << 8 : rdata[i];
+                accumulator += (i & 1) == 0 ? (uint)key[i] << 8 : key[i];
             }
 
             accumulator += (accumulator >> 16) & 0xFFFF;
             return (ushort)(accumulator & 0xFFFF);
         }
     }
+
+    /// <summary>Parsed public key cached by <c>RrsigVerifier</c> (checked against <see cref="PublicKey"/> before use).</summary>
+    internal object? VerifierCache { get; set; }
+
+    private static byte RdataOctet(ReadOnlySpan<byte> header, ReadOnlySpan<byte> key, int index) =>
+        index < header.Length ? header[index] : key[index - header.Length];
 
     internal override void WriteData(DnsWireWriter writer, bool compress, bool canonical)
     {

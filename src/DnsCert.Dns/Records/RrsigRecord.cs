@@ -63,7 +63,7 @@ public sealed class RrsigRecord : RecordData
         return writer.ToArray();
     }
 
-    private void WritePrefix(DnsWireWriter writer, bool canonical)
+    internal void WritePrefix(DnsWireWriter writer, bool canonical)
     {
         writer.WriteUInt16((ushort)TypeCovered);
         writer.WriteByte(Algorithm);

@@ -1,9 +1,9 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Wire;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace DnsCert.Dns.Security;
@@ -23,36 +23,91 @@ public static class RrsigVerifier
     {
         ArgumentNullException.ThrowIfNull(rrsig);
         ArgumentNullException.ThrowIfNull(rrset);
-        using var writer = new DnsWireWriter(1024);
-        writer.WriteBytes(rrsig.ToSignedPrefix());
-        var records = rrset.ToList();
+        var records = rrset as IReadOnlyCollection<ResourceRecord> ?? [.. rrset];
+        return WriteSignedData(rrsig, records).ToArray();
+    }
+
+    // Scratch buffers reused per thread: canonicalising an RRset allocates nothing once they have grown.
+    [ThreadStatic]
+    private static DnsWireWriter? t_signed;
+
+    [ThreadStatic]
+    private static DnsWireWriter? t_rdata;
+
+    [ThreadStatic]
+    private static (int Start, int Length)[]? t_slices;
+
+    // Writes the signed data into the thread's scratch writer and returns it (valid until the next call on the thread).
+    private static ReadOnlySpan<byte> WriteSignedData(RrsigRecord rrsig, IReadOnlyCollection<ResourceRecord> records)
+    {
+        var writer = t_signed ??= new DnsWireWriter(4096);
+        writer.Reset();
+        rrsig.WritePrefix(writer, canonical: true);
         if (records.Count == 0)
         {
-            return writer.ToArray();
+            return writer.WrittenSpan;
         }
 
-        var owner = SignedOwner(records[0].Name, rrsig.Labels);
-        var rdatas = records.Select(r => r.Data.ToCanonicalWire()).ToList();
-        rdatas.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
-        byte[]? previous = null;
-        foreach (var rdata in rdatas)
+        // Every RR's canonical RDATA goes once into one buffer; the set is then ordered by slices of it (RFC 4034 §6.3).
+        var rdata = t_rdata ??= new DnsWireWriter(4096);
+        rdata.Reset();
+        var slices = t_slices is { } cached && cached.Length >= records.Count ? cached : (t_slices = new (int, int)[Math.Max(records.Count, 16)]);
+        var count = 0;
+        ResourceRecord? first = null;
+        foreach (var record in records)
         {
+            first ??= record;
+            var start = rdata.Position;
+            record.Data.WriteData(rdata, compress: false, canonical: true);
+            slices[count++] = (start, rdata.Position - start);
+        }
+
+        var all = rdata.WrittenSpan;
+        if (count > 1)
+        {
+            SortSlices(slices.AsSpan(0, count), all);
+        }
+
+        var owner = SignedOwner(first!.Name, rrsig.Labels);
+        var previous = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var (start, length) = slices[i];
+            var bytes = all.Slice(start, length);
             // RFC 4034 §6.3: duplicate RRs are removed before signing.
-            if (previous is not null && previous.AsSpan().SequenceEqual(rdata))
+            if (previous >= 0 && all.Slice(slices[previous].Start, slices[previous].Length).SequenceEqual(bytes))
             {
                 continue;
             }
 
             writer.WriteName(owner, lowerCase: true);
             writer.WriteUInt16((ushort)rrsig.TypeCovered);
-            writer.WriteUInt16((ushort)records[0].Class);
+            writer.WriteUInt16((ushort)first.Class);
             writer.WriteUInt32(rrsig.OriginalTtl);
-            writer.WriteUInt16((ushort)rdata.Length);
-            writer.WriteBytes(rdata);
-            previous = rdata;
+            writer.WriteUInt16((ushort)length);
+            writer.WriteBytes(bytes);
+            previous = i;
         }
 
-        return writer.ToArray();
+        return writer.WrittenSpan;
+    }
+
+    // Insertion sort of the RDATA slices as unsigned octet strings: RRsets are small (the root's largest has 13 RRs).
+    private static void SortSlices(Span<(int Start, int Length)> slices, ReadOnlySpan<byte> all)
+    {
+        for (var i = 1; i < slices.Length; i++)
+        {
+            var current = slices[i];
+            var bytes = all.Slice(current.Start, current.Length);
+            var j = i - 1;
+            while (j >= 0 && all.Slice(slices[j].Start, slices[j].Length).SequenceCompareTo(bytes) > 0)
+            {
+                slices[j + 1] = slices[j];
+                j--;
+            }
+
+            slices[j + 1] = current;
+        }
     }
 
     // RFC 4035 §5.3.2: an owner with more labels than the RRSIG says was synthesised from "*." + the rightmost labels.
@@ -96,15 +151,22 @@ public static class RrsigVerifier
             return DnssecVerifyStatus.KeyMismatch;
         }
 
-        var first = rrset.FirstOrDefault();
-        if (first is null || rrset.Any(r => r.Type != rrsig.TypeCovered || r.Class != first.Class || r.Name != first.Name)
-            || rrsig.Labels > first.Name.LabelCount || !first.Name.IsSubdomainOf(rrsig.SignerName))
+        ResourceRecord? first = null;
+        foreach (var record in rrset)
+        {
+            first ??= record;
+            if (record.Type != rrsig.TypeCovered || record.Class != first.Class || record.Name != first.Name)
+            {
+                return DnssecVerifyStatus.RrsetMismatch;
+            }
+        }
+
+        if (first is null || rrsig.Labels > first.Name.LabelCount || !first.Name.IsSubdomainOf(rrsig.SignerName))
         {
             return DnssecVerifyStatus.RrsetMismatch;
         }
 
-        var data = BuildSignedData(rrsig, rrset);
-        var status = VerifySignature(rrsig.Algorithm, key.PublicKey.Span, data, rrsig.Signature.Span);
+        var status = VerifySignature(key, WriteSignedData(rrsig, rrset), rrsig.Signature.Span);
         if (status != DnssecVerifyStatus.Valid)
         {
             return status;
@@ -121,117 +183,227 @@ public static class RrsigVerifier
         return (int)(rrsig.Expiration + skew - current) < 0 ? DnssecVerifyStatus.Expired : DnssecVerifyStatus.Valid;
     }
 
-    private static DnssecVerifyStatus VerifySignature(byte algorithm, ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature)
+    private static DnssecVerifyStatus VerifySignature(KeyRecordData key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        try
+        if (!IsSupportedAlgorithm(key.Algorithm))
         {
-            return algorithm switch
+            return DnssecVerifyStatus.UnsupportedAlgorithm;
+        }
+
+        return ParsedKey.For(key).Verify(data, signature);
+    }
+
+    /// <summary>
+    /// A DNSKEY's public key imported once and kept on the record (<see cref="KeyRecordData.VerifierCache"/>): a zone
+    /// key signs thousands of RRsets, and importing it again for each (RSA modulus checks, EC point validation) cost
+    /// more than the verification itself. The key bytes are compared on every use, so a record whose key memory was
+    /// changed afterwards is re-imported, never verified with a stale key.
+    /// </summary>
+    private sealed class ParsedKey
+    {
+        private readonly byte _algorithm;
+        private readonly byte[] _key;
+        private readonly bool _valid;
+        private readonly RSAParameters _rsa;
+        private readonly ECParameters _ec;
+
+        // One pooled .NET key object: instance members of RSA/ECDsa are not documented as thread-safe, so a verifier
+        // takes it out (Interlocked), and a concurrent verifier that finds the slot empty imports its own.
+        private AsymmetricAlgorithm? _pooled;
+
+        private ParsedKey(byte algorithm, byte[] key)
+        {
+            _algorithm = algorithm;
+            _key = key;
+            switch (algorithm)
             {
-                5 or 7 => VerifyRsa(key, data, signature, HashAlgorithmName.SHA1),
-                8 => VerifyRsa(key, data, signature, HashAlgorithmName.SHA256),
-                10 => VerifyRsa(key, data, signature, HashAlgorithmName.SHA512),
-                13 => VerifyEcdsa(key, data, signature, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, 32),
-                14 => VerifyEcdsa(key, data, signature, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, 48),
-                15 => VerifyEd25519(key, data, signature),
-                16 => VerifyEd448(key, data, signature),
-                _ => DnssecVerifyStatus.UnsupportedAlgorithm,
+                case 5 or 7 or 8 or 10:
+                    _valid = TryRsaParameters(key, out _rsa);
+                    break;
+                case 13 or 14:
+                    var size = algorithm == 13 ? 32 : 48;
+                    _valid = key.Length == 2 * size;
+                    if (_valid)
+                    {
+                        // RFC 6605 §4: the key is Q = x | y, each the curve's field size.
+                        _ec = new ECParameters
+                        {
+                            Curve = algorithm == 13 ? ECCurve.NamedCurves.nistP256 : ECCurve.NamedCurves.nistP384,
+                            Q = new ECPoint { X = key[..size], Y = key[size..] },
+                        };
+                    }
+
+                    break;
+                case 15:
+                    _valid = key.Length == Ed25519PublicKeyParameters.KeySize;
+                    break;
+                case 16:
+                    _valid = key.Length == Ed448PublicKeyParameters.KeySize;
+                    break;
+            }
+
+            if (_valid && algorithm is not (15 or 16))
+            {
+                try
+                {
+                    _pooled = CreateDotNetKey();
+                }
+                catch (CryptographicException)
+                {
+                    _valid = false;
+                }
+            }
+        }
+
+        public static ParsedKey For(KeyRecordData key)
+        {
+            if (key.VerifierCache is ParsedKey cached && cached._algorithm == key.Algorithm && cached._key.AsSpan().SequenceEqual(key.PublicKey.Span))
+            {
+                return cached;
+            }
+
+            var parsed = new ParsedKey(key.Algorithm, key.PublicKey.ToArray());
+            key.VerifierCache = parsed;
+            return parsed;
+        }
+
+        public DnssecVerifyStatus Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+        {
+            if (!_valid)
+            {
+                return DnssecVerifyStatus.InvalidKey;
+            }
+
+            return _algorithm switch
+            {
+                15 => VerifyEd25519(data, signature),
+                16 => VerifyEd448(data, signature),
+                _ => VerifyDotNet(data, signature),
             };
         }
-        catch (CryptographicException)
-        {
-            return DnssecVerifyStatus.InvalidKey;
-        }
-    }
 
-    // RFC 3110 §2: exponent length (one octet, or zero then two octets), exponent, modulus.
-    private static DnssecVerifyStatus VerifyRsa(ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
-    {
-        if (key.Length < 3)
-        {
-            return DnssecVerifyStatus.InvalidKey;
-        }
+        private AsymmetricAlgorithm CreateDotNetKey() => _algorithm is 13 or 14 ? ECDsa.Create(_ec) : CreateRsa(_rsa);
 
-        int exponentLength = key[0];
-        var offset = 1;
-        if (exponentLength == 0)
+        private static RSA CreateRsa(RSAParameters parameters)
         {
-            exponentLength = (key[1] << 8) | key[2];
-            offset = 3;
+            var rsa = RSA.Create();
+            try
+            {
+                rsa.ImportParameters(parameters);
+                return rsa;
+            }
+            catch
+            {
+                rsa.Dispose();
+                throw;
+            }
         }
 
-        if (exponentLength == 0 || offset + exponentLength >= key.Length)
+        private DnssecVerifyStatus VerifyDotNet(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         {
-            return DnssecVerifyStatus.InvalidKey;
+            AsymmetricAlgorithm? algorithm = null;
+            try
+            {
+                algorithm = Interlocked.Exchange(ref _pooled, null) ?? CreateDotNetKey();
+                var valid = _algorithm switch
+                {
+                    5 or 7 => ((RSA)algorithm).VerifyData(data, signature, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1),
+                    8 => ((RSA)algorithm).VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                    10 => ((RSA)algorithm).VerifyData(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1),
+                    // RFC 6605 §4: the signature is r | s, each the field size.
+                    13 => signature.Length == 64 && ((ECDsa)algorithm).VerifyData(data, signature, HashAlgorithmName.SHA256,
+                        DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                    _ => signature.Length == 96 && ((ECDsa)algorithm).VerifyData(data, signature, HashAlgorithmName.SHA384,
+                        DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                };
+                return valid ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
+            }
+            catch (CryptographicException)
+            {
+                return DnssecVerifyStatus.InvalidKey;
+            }
+            finally
+            {
+                if (algorithm is not null && Interlocked.CompareExchange(ref _pooled, algorithm, null) is not null)
+                {
+                    algorithm.Dispose();
+                }
+            }
         }
 
-        using var rsa = RSA.Create();
-        rsa.ImportParameters(new RSAParameters
+        // RFC 8080 §3: the key is the 32-octet public key A, the signature the 64-octet R | S.
+        private DnssecVerifyStatus VerifyEd25519(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         {
-            Exponent = key.Slice(offset, exponentLength).ToArray(),
-            Modulus = key[(offset + exponentLength)..].ToArray(),
-        });
-        return rsa.VerifyData(data, signature, hash, RSASignaturePadding.Pkcs1) ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
-    }
+            if (signature.Length != Ed25519.SignatureSize)
+            {
+                return DnssecVerifyStatus.BadSignature;
+            }
 
-    // RFC 6605 §4: the key is Q = x | y and the signature r | s, each the curve's field size.
-    private static DnssecVerifyStatus VerifyEcdsa(ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature, ECCurve curve,
-        HashAlgorithmName hash, int size)
-    {
-        if (key.Length != 2 * size)
-        {
-            return DnssecVerifyStatus.InvalidKey;
+            // BouncyCastle 1.8 takes arrays only: the message is copied into a pooled buffer.
+            var message = ArrayPool<byte>.Shared.Rent(data.Length);
+            try
+            {
+                data.CopyTo(message);
+                return Ed25519.Verify(signature.ToArray(), 0, _key, 0, message, 0, data.Length)
+                    ? DnssecVerifyStatus.Valid
+                    : DnssecVerifyStatus.BadSignature;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(message);
+            }
         }
 
-        if (signature.Length != 2 * size)
+        // RFC 8080 §3: 57-octet key, 114-octet signature, empty context (RFC 8032 §5.2).
+        private DnssecVerifyStatus VerifyEd448(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         {
-            return DnssecVerifyStatus.BadSignature;
+            if (signature.Length != Ed448.SignatureSize)
+            {
+                return DnssecVerifyStatus.BadSignature;
+            }
+
+            var message = ArrayPool<byte>.Shared.Rent(data.Length);
+            try
+            {
+                data.CopyTo(message);
+                return Ed448.Verify(signature.ToArray(), 0, _key, 0, [], message, 0, data.Length)
+                    ? DnssecVerifyStatus.Valid
+                    : DnssecVerifyStatus.BadSignature;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(message);
+            }
         }
 
-        using var ecdsa = ECDsa.Create(new ECParameters
+        // RFC 3110 §2: exponent length (one octet, or zero then two octets), exponent, modulus.
+        private static bool TryRsaParameters(byte[] key, out RSAParameters parameters)
         {
-            Curve = curve,
-            Q = new ECPoint { X = key[..size].ToArray(), Y = key[size..].ToArray() },
-        });
-        return ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-            ? DnssecVerifyStatus.Valid
-            : DnssecVerifyStatus.BadSignature;
-    }
+            parameters = default;
+            if (key.Length < 3)
+            {
+                return false;
+            }
 
-    // RFC 8080 §3: the key is the 32-octet public key A, the signature the 64-octet R | S.
-    private static DnssecVerifyStatus VerifyEd25519(ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature)
-    {
-        if (key.Length != Ed25519PublicKeyParameters.KeySize)
-        {
-            return DnssecVerifyStatus.InvalidKey;
+            int exponentLength = key[0];
+            var offset = 1;
+            if (exponentLength == 0)
+            {
+                exponentLength = (key[1] << 8) | key[2];
+                offset = 3;
+            }
+
+            if (exponentLength == 0 || offset + exponentLength >= key.Length)
+            {
+                return false;
+            }
+
+            parameters = new RSAParameters
+            {
+                Exponent = key[offset..(offset + exponentLength)],
+                Modulus = key[(offset + exponentLength)..],
+            };
+            return true;
         }
-
-        if (signature.Length != Ed25519.SignatureSize)
-        {
-            return DnssecVerifyStatus.BadSignature;
-        }
-
-        var verifier = new Ed25519Signer();
-        verifier.Init(false, new Ed25519PublicKeyParameters(key.ToArray(), 0));
-        verifier.BlockUpdate(data, 0, data.Length);
-        return verifier.VerifySignature(signature.ToArray()) ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
-    }
-
-    // RFC 8080 §3: 57-octet key, 114-octet signature, empty context (RFC 8032 §5.2).
-    private static DnssecVerifyStatus VerifyEd448(ReadOnlySpan<byte> key, byte[] data, ReadOnlySpan<byte> signature)
-    {
-        if (key.Length != Ed448PublicKeyParameters.KeySize)
-        {
-            return DnssecVerifyStatus.InvalidKey;
-        }
-
-        if (signature.Length != Ed448.SignatureSize)
-        {
-            return DnssecVerifyStatus.BadSignature;
-        }
-
-        var verifier = new Ed448Signer([]);
-        verifier.Init(false, new Ed448PublicKeyParameters(key.ToArray(), 0));
-        verifier.BlockUpdate(data, 0, data.Length);
-        return verifier.VerifySignature(signature.ToArray()) ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
     }
 }
