@@ -29,18 +29,18 @@ public static class RrsigVerifier
 
     // Scratch buffers reused per thread: canonicalising an RRset allocates nothing once they have grown.
     [ThreadStatic]
-    private static DnsWireWriter? t_signed;
+    private static DnsWireWriter? s_signed;
 
     [ThreadStatic]
-    private static DnsWireWriter? t_rdata;
+    private static DnsWireWriter? s_rdata;
 
     [ThreadStatic]
-    private static (int Start, int Length)[]? t_slices;
+    private static (int Start, int Length)[]? s_slices;
 
     // Writes the signed data into the thread's scratch writer and returns it (valid until the next call on the thread).
     private static ReadOnlySpan<byte> WriteSignedData(RrsigRecord rrsig, IReadOnlyCollection<ResourceRecord> records)
     {
-        var writer = t_signed ??= new DnsWireWriter(4096);
+        var writer = s_signed ??= new DnsWireWriter(4096);
         writer.Reset();
         rrsig.WritePrefix(writer, canonical: true);
         if (records.Count == 0)
@@ -49,9 +49,9 @@ public static class RrsigVerifier
         }
 
         // Every RR's canonical RDATA goes once into one buffer; the set is then ordered by slices of it (RFC 4034 §6.3).
-        var rdata = t_rdata ??= new DnsWireWriter(4096);
+        var rdata = s_rdata ??= new DnsWireWriter(4096);
         rdata.Reset();
-        var slices = t_slices is { } cached && cached.Length >= records.Count ? cached : (t_slices = new (int, int)[Math.Max(records.Count, 16)]);
+        var slices = s_slices is { } cached && cached.Length >= records.Count ? cached : (s_slices = new (int, int)[Math.Max(records.Count, 16)]);
         var count = 0;
         ResourceRecord? first = null;
         foreach (var record in records)
