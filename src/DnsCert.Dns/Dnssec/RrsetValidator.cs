@@ -61,7 +61,17 @@ public static class RrsetValidator
 
             if (!RrsigVerifier.IsSupportedAlgorithm(rrsig.Algorithm))
             {
-                Note(DnssecReasons.AlgorithmUnsupported, $"RRSIG {rrsig.KeyTag} uses algorithm {rrsig.Algorithm}", 6);
+                // RFC 4035 §5.2 / RFC 6840 §5.2: insecure only when the zone really uses the algorithm (a key of it is in
+                // the authenticated key set); an RRSIG naming an algorithm none of the zone's keys has is just unusable.
+                if (HasKey(zoneKeys, rrsig.KeyTag, rrsig.Algorithm))
+                {
+                    Note(DnssecReasons.AlgorithmUnsupported, $"RRSIG {rrsig.KeyTag} uses algorithm {rrsig.Algorithm}", 6);
+                }
+                else
+                {
+                    Note(DnssecReasons.DnskeyMissing, $"no DNSKEY {rrsig.KeyTag} alg {rrsig.Algorithm} in {zone}", 5);
+                }
+
                 continue;
             }
 
@@ -131,6 +141,19 @@ public static class RrsetValidator
         }
 
         return Bogus(best ?? DnssecReasons.SignatureInvalid, bestDetail ?? "no signature verified", attempts);
+    }
+
+    private static bool HasKey(IReadOnlyList<KeyRecordData> keys, ushort keyTag, byte algorithm)
+    {
+        foreach (var key in keys)
+        {
+            if (key.Algorithm == algorithm && key.KeyTag == keyTag)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static RrsetVerdict Bogus(string reason, string detail, int attempts) =>
