@@ -78,7 +78,7 @@ public static class RrsetValidator
             var tried = 0;
             foreach (var key in zoneKeys)
             {
-                if (key.KeyTag != rrsig.KeyTag || key.Algorithm != rrsig.Algorithm)
+                if (key.Algorithm != rrsig.Algorithm || RrsigVerifier.KeyTagOf(key) != rrsig.KeyTag)
                 {
                     continue;
                 }
@@ -147,7 +147,7 @@ public static class RrsetValidator
     {
         foreach (var key in keys)
         {
-            if (key.Algorithm == algorithm && key.KeyTag == keyTag)
+            if (key.Algorithm == algorithm && RrsigVerifier.KeyTagOf(key) == keyTag)
             {
                 return true;
             }

@@ -145,7 +145,7 @@ public static class RrsigVerifier
         ArgumentNullException.ThrowIfNull(rrset);
         ArgumentNullException.ThrowIfNull(keyOwner);
         ArgumentNullException.ThrowIfNull(key);
-        if (key.Algorithm != rrsig.Algorithm || key.KeyTag != rrsig.KeyTag || keyOwner != rrsig.SignerName || key.Protocol != 3
+        if (key.Algorithm != rrsig.Algorithm || KeyTagOf(key) != rrsig.KeyTag || keyOwner != rrsig.SignerName || key.Protocol != 3
             || (key.Flags & KeyRecordData.ZoneKeyFlag) == 0)
         {
             return DnssecVerifyStatus.KeyMismatch;
@@ -183,6 +183,12 @@ public static class RrsigVerifier
         return (int)(rrsig.Expiration + skew - current) < 0 ? DnssecVerifyStatus.Expired : DnssecVerifyStatus.Valid;
     }
 
+    /// <summary>
+    /// The key tag of <paramref name="key"/>, computed once per DNSKEY record with its parsed key (validators compare it
+    /// for every RRSIG and every key of the zone).
+    /// </summary>
+    internal static ushort KeyTagOf(KeyRecordData key) => ParsedKey.For(key).KeyTag;
+
     private static DnssecVerifyStatus VerifySignature(KeyRecordData key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         if (!IsSupportedAlgorithm(key.Algorithm))
@@ -202,6 +208,8 @@ public static class RrsigVerifier
     private sealed class ParsedKey
     {
         private readonly byte _algorithm;
+        private readonly ushort _flags;
+        private readonly byte _protocol;
         private readonly byte[] _key;
         private readonly bool _valid;
         private readonly RSAParameters _rsa;
@@ -211,10 +219,15 @@ public static class RrsigVerifier
         // takes it out (Interlocked), and a concurrent verifier that finds the slot empty imports its own.
         private AsymmetricAlgorithm? _pooled;
 
-        private ParsedKey(byte algorithm, byte[] key)
+        private ParsedKey(KeyRecordData record)
         {
+            var algorithm = record.Algorithm;
+            var key = record.PublicKey.ToArray();
             _algorithm = algorithm;
             _key = key;
+            _flags = record.Flags;
+            _protocol = record.Protocol;
+            KeyTag = record.KeyTag;
             switch (algorithm)
             {
                 case 5 or 7 or 8 or 10:
@@ -257,15 +270,19 @@ public static class RrsigVerifier
 
         public static ParsedKey For(KeyRecordData key)
         {
-            if (key.VerifierCache is ParsedKey cached && cached._algorithm == key.Algorithm && cached._key.AsSpan().SequenceEqual(key.PublicKey.Span))
+            if (key.VerifierCache is ParsedKey cached && cached._algorithm == key.Algorithm && cached._flags == key.Flags
+                && cached._protocol == key.Protocol && cached._key.AsSpan().SequenceEqual(key.PublicKey.Span))
             {
                 return cached;
             }
 
-            var parsed = new ParsedKey(key.Algorithm, key.PublicKey.ToArray());
+            var parsed = new ParsedKey(key);
             key.VerifierCache = parsed;
             return parsed;
         }
+
+        /// <summary>RFC 4034 Appendix B key tag of the record this was parsed from.</summary>
+        public ushort KeyTag { get; }
 
         public DnssecVerifyStatus Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         {
