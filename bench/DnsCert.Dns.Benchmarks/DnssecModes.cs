@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using DnsCert.Dns.Dnssec;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Security;
+using DnsCert.Dns.Zones;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
-using DnsCert.Dns.Dnssec;
-using DnsCert.Dns.Zones;
 
 namespace DnsCert.Dns.Benchmarks;
 
@@ -57,7 +57,7 @@ public static class DnssecModes
     public static string VerifyRate(string path, int algorithm, double seconds)
     {
         var sets = algorithm == 8 ? RootSignatures(path) : Resign(RootSignatures(path), algorithm);
-        var ok = sets.Count(s => RrsigVerifier.Verify(s.Rrsig, s.Rrset, Root, s.Key, RootTime) == DnssecVerifyStatus.Valid);
+        var ok = sets.Count(s => RrsigVerifier.Verify(s.Rrsig, s.Rrset, DnsName.Root, s.Key, RootTime) == DnssecVerifyStatus.Valid);
         if (ok != sets.Count)
         {
             throw new InvalidOperationException($"only {ok} of {sets.Count} signatures verify");
@@ -67,14 +67,12 @@ public static class DnssecModes
         var full = Measure(seconds, i =>
         {
             var s = sets[i % sets.Count];
-            return RrsigVerifier.Verify(s.Rrsig, s.Rrset, Root, s.Key, RootTime) == DnssecVerifyStatus.Valid;
+            return RrsigVerifier.Verify(s.Rrsig, s.Rrset, DnsName.Root, s.Key, RootTime) == DnssecVerifyStatus.Valid;
         });
         var raw = Measure(seconds, RawVerifier(algorithm, sets[0]));
         return FormattableString.Invariant(
             $"dnscert alg={algorithm} rrsets={sets.Count} signed_octets_mean={octets:0} full_per_s_wall={full.Wall:0} full_per_s_cpu={full.Cpu:0} full_per_s_thread_user={full.ThreadUser:0} primitive_per_s_wall={raw.Wall:0} primitive_per_s_cpu={raw.Cpu:0} primitive_per_s_thread_user={raw.ThreadUser:0}");
     }
-
-    private static readonly DnsName Root = DnsName.Root;
 
     private sealed record Signed(List<ResourceRecord> Rrset, RrsigRecord Rrsig, KeyRecordData Key);
 
