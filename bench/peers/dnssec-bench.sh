@@ -5,6 +5,7 @@
 #   b. whole-zone validation of the 2017 root zone: `dnscert zone verify` vs `ldns-verify-zone` (hyperfine, whole
 #      processes), and our in-process split (parse once, validate several times).
 # Usage: bench/peers/dnssec-bench.sh [seconds per measurement]      Results: bench/peers/results/dnssec/
+#   BEFORE_CLI=<path to an older DnsCert.Cli.dll> adds that build to the whole-zone comparison (before/after).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SECONDS_EACH=${1:-5}
@@ -44,8 +45,12 @@ done
 # b. Whole root zone.
 echo "## whole root zone" | tee -a "$OUT/summary.txt"
 "${OURS[@]}" verify-zone "$ZONE" 10 | tee -a "$OUT/summary.txt"
+BEFORE=()
+if [ -n "${BEFORE_CLI:-}" ]; then
+  BEFORE=(-n "dnscert zone verify (before)" "dotnet $BEFORE_CLI zone verify $ZONE --anchor '$ANCHOR' --at 2017-08-25T00:00:00Z")
+fi
 hyperfine --warmup 1 --runs "${RUNS:-7}" -N --export-markdown "$OUT/root-zone.md" \
-  -n "dnscert zone verify" "$CLI zone verify $ZONE --anchor '$ANCHOR' --at 2017-08-25T00:00:00Z" \
+  -n "dnscert zone verify" "$CLI zone verify $ZONE --anchor '$ANCHOR' --at 2017-08-25T00:00:00Z" "${BEFORE[@]}" \
   -n "ldns-verify-zone" "ldns-verify-zone -k $WORK/anchor.ds -t 20170825000000 $ZONE" \
   -n "dnscert --help" "$CLI --help" | tee -a "$OUT/summary.txt"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
