@@ -544,6 +544,15 @@ public sealed class LabUniverse
         await RetransferAsync(touched, faults, cancellationToken);
         touched = touched.Concat(State.Faults.Select(f => Plan.Get(f.Zone))).Distinct().ToList();
         await WaitServedAsync(touched, null, cancellationToken, knotFloor);
+        foreach (var zone in touched)
+        {
+            foreach (var server in zone.Servers.Where(s => !Overridden(s, faults)))
+            {
+                // The copy a dnskey-missing or serial-drift server served goes with its fault: it is a secondary again.
+                File.Delete(Paths.Override(zone, server));
+            }
+        }
+
         await FlushResolverAsync(cancellationToken);
     }
 
@@ -580,12 +589,18 @@ public sealed class LabUniverse
     private static string ListenLine(string knotConfig) =>
         knotConfig.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("listen: [", StringComparison.Ordinal)) ?? "";
 
-    /// <summary>Empties the lab resolver's caches (Unbound reload), so the next question sees the servers as they are now.</summary>
+    /// <summary>
+    /// Empties the lab resolver's caches, so the next question sees the servers as they are now. A reload empties the
+    /// RRset, message and key caches but keeps the infrastructure cache (infra_adjust keeps it when its size is
+    /// unchanged): a server that was down, EDNS-intolerant or lame would stay marked for infra-host-ttl after its
+    /// repair. Flushed explicitly, as an operator would after repairing a server.
+    /// </summary>
     public async Task FlushResolverAsync(CancellationToken cancellationToken = default)
     {
         if (Daemons.Pid(Paths.PidFile("unbound"), Marker) is not null)
         {
             await Tool.CheckAsync("unbound-control", ["-c", _configs.UnboundConfig, "reload"], cancellationToken: cancellationToken);
+            await Tool.CheckAsync("unbound-control", ["-c", _configs.UnboundConfig, "flush_infra", "all"], cancellationToken: cancellationToken);
         }
     }
 

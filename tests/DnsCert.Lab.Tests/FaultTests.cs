@@ -21,8 +21,6 @@ public sealed class FaultTests
 
     private LabUniverse Lab => _fixture.Lab;
 
-    private string Resolver => "@" + Lab.ResolverAddress;
-
     private Task AssertHealthyAsync(LabZone zone) => LabProofs.AssertHealthyAsync(Lab, zone);
 
     private Task<string> DelvAsync(LabZone zone) => LabProofs.DelvAsync(Lab, zone);
@@ -46,6 +44,7 @@ public sealed class FaultTests
     public async Task Expired_signatures()
     {
         var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.ExpiredSignatures);
         var verify = await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address));
         verify.ExitCode.ShouldNotBe(0);
@@ -59,11 +58,12 @@ public sealed class FaultTests
     public async Task Signatures_not_yet_valid()
     {
         var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.NotYetValid);
         var verify = await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Primary.Address));
         verify.ExitCode.ShouldNotBe(0);
         (verify.StandardOutput + verify.StandardError).ShouldContain("not incepted yet");
-        Status(await KdigAsync(Resolver, "www." + zone.Fqdn)).ShouldBe("SERVFAIL");
+        Status(await ResolveAsync(Lab.ResolverAddress, "www." + zone.Fqdn)).ShouldBe("SERVFAIL");
         await Lab.FixAsync(zone.Name);
         await AssertHealthyAsync(zone);
     }
@@ -72,6 +72,7 @@ public sealed class FaultTests
     public async Task Ds_matching_no_dnskey()
     {
         var zone = _fixture.Take(LabFixture.Secure);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.DsMismatch);
         var ds = Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS");
         var keys = Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY");
@@ -91,6 +92,7 @@ public sealed class FaultTests
     public async Task Dnskey_missing_on_one_server()
     {
         var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.DnskeyMissing);
         var broken = zone.Servers.Single(s => s.Name == applied.Server);
         var healthy = zone.Servers.First(s => s != broken);
@@ -105,10 +107,11 @@ public sealed class FaultTests
     public async Task Signed_zone_without_ds()
     {
         var zone = _fixture.Take(LabFixture.Secure);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.SignedWithoutDs);
         Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS").ShouldBeEmpty();
         Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldNotBeEmpty();
-        var output = await KdigAsync(Resolver, "+dnssec", "www." + zone.Fqdn);
+        var output = await ResolveAsync(Lab.ResolverAddress, "+dnssec", "www." + zone.Fqdn);
         Status(output).ShouldBe("NOERROR");
         Flags(output).ShouldNotContain("ad");
         await Lab.FixAsync(zone.Name);
@@ -119,6 +122,7 @@ public sealed class FaultTests
     public async Task Ds_but_unsigned_zone()
     {
         var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z));
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.DsUnsigned);
         Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "DS"), "DS").ShouldNotBeEmpty();
         Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "DNSKEY"), "DNSKEY").ShouldBeEmpty();
@@ -131,6 +135,7 @@ public sealed class FaultTests
     public async Task Lame_server()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.Lame);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         var output = await KdigAsync("@" + server.Address, "+norec", zone.Fqdn, "SOA");
@@ -143,13 +148,14 @@ public sealed class FaultTests
     public async Task Server_down_on_udp_and_tcp()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.ServerDown);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         Status(await KdigAsync("@" + server.Address, "+notcp", zone.Fqdn, "SOA")).ShouldBe("NO-ANSWER");
         Status(await KdigAsync("@" + server.Address, "+tcp", zone.Fqdn, "SOA")).ShouldBe("NO-ANSWER");
-        // The resolver first has to find the silent server out (timeouts with back-off, cold cache after the break):
-        // give it longer than kdig's usual 2 s.
-        var resolved = await KdigAsync(Resolver, "+time=8", "www." + zone.Fqdn);
+        // The resolver has to find the silent server out first (cold cache after the break; timeouts of 376, 376, 752 and
+        // 752 ms before it turns to the other server): the zone must resolve within a bounded time, not at the first try.
+        var resolved = await ResolveUntilAsync(Lab.ResolverAddress, o => Status(o) == "NOERROR", TimeSpan.FromSeconds(30), "www." + zone.Fqdn);
         Status(resolved).ShouldBe("NOERROR", resolved);
         await Lab.FixAsync(zone.Name);
         await AssertHealthyAsync(zone);
@@ -159,6 +165,7 @@ public sealed class FaultTests
     public async Task Tcp_broken_only()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.TcpBroken);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         (await SerialAsync(server.Address, zone.Fqdn)).ShouldNotStartWith("none");
@@ -171,6 +178,7 @@ public sealed class FaultTests
     public async Task Serial_drift_on_a_stale_secondary()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.SerialDrift);
         var stale = zone.Servers.Single(s => s.Name == applied.Server);
         var primary = await SerialAsync(zone.Primary.Address, zone.Fqdn);
@@ -186,6 +194,7 @@ public sealed class FaultTests
     public async Task Glue_mismatch()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.GlueMismatch);
         var ns1 = zone.Servers[0];
         var referral = await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", "www." + zone.Fqdn, "A");
@@ -204,6 +213,7 @@ public sealed class FaultTests
     public async Task Missing_glue()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.MissingGlue);
         var referral = await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", "www." + zone.Fqdn, "A");
         Records(referral, "NS").Count.ShouldBe(zone.Servers.Count);
@@ -218,6 +228,7 @@ public sealed class FaultTests
     public async Task Parent_and_child_ns_sets_differ()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.NsMismatch);
         var parent = Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Select(r => r[4]).Order().ToList();
         var child = Records(await KdigAsync("@" + zone.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Select(r => r[4]).Order().ToList();
@@ -231,6 +242,7 @@ public sealed class FaultTests
     public async Task Single_name_server()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.SingleNs);
         Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS").Count.ShouldBe(1);
         await Lab.FixAsync(zone.Name);
@@ -243,6 +255,7 @@ public sealed class FaultTests
     {
         var zone = _fixture.Take(_ => true);
         var other = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.OpenRecursion);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         var output = await KdigAsync("@" + server.Address, "+rec", "www." + other.Fqdn, "A");
@@ -262,6 +275,7 @@ public sealed class FaultTests
         var zone = _fixture.Take(_ => true);
         var refused = await KdigAsync("@" + zone.Primary.Address, zone.Fqdn, "AXFR");
         Records(refused, "SOA").ShouldBeEmpty();
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.OpenAxfr);
         Records(await KdigAsync("@" + zone.Primary.Address, zone.Fqdn, "AXFR"), "SOA").Count.ShouldBe(2);
         await Lab.FixAsync(zone.Name);
@@ -273,6 +287,7 @@ public sealed class FaultTests
     public async Task Broken_nsec3_chain()
     {
         var zone = _fixture.Take(z => LabFixture.OfflineSigned(z) && LabFixture.Secure(z) && z.Dnssec!.Denial != Denial.Nsec);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.BrokenNsec3);
         (await VerifyZoneAsync(await AxfrFileAsync(zone, zone.Servers[1].Address))).ExitCode.ShouldNotBe(0);
         await Lab.FixAsync(zone.Name);
@@ -284,6 +299,7 @@ public sealed class FaultTests
     public async Task Edns_intolerance_formerr()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.EdnsFormerr);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         Status(await KdigAsync("@" + server.Address, "+norec", "+edns", zone.Fqdn, "SOA")).ShouldBe("FORMERR");
@@ -297,6 +313,7 @@ public sealed class FaultTests
     public async Task Truncation_without_working_tcp()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.TruncationNoTcp);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         Flags(await KdigAsync("@" + server.Address, "+norec", "+notcp", "+ignore", zone.Fqdn, "SOA")).ShouldContain("tc");
@@ -310,14 +327,15 @@ public sealed class FaultTests
     public async Task Delegation_hijack_answers_forged_data()
     {
         var zone = _fixture.Take(z => !z.IsSigned);
-        var before = Records(await KdigAsync(Resolver, "www." + zone.Fqdn, "A"), "A").Single()[4];
+        var before = Records(await ResolveAsync(Lab.ResolverAddress, "www." + zone.Fqdn, "A"), "A").Single()[4];
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         await Lab.BreakAsync(zone.Name, FaultCatalogue.DelegationHijack);
         Records(await KdigAsync("@" + zone.Parent!.Primary.Address, "+norec", zone.Fqdn, "NS"), "NS")
             .ShouldAllBe(r => r[4].StartsWith("crackers", StringComparison.Ordinal));
-        var forged = Records(await KdigAsync(Resolver, "www." + zone.Fqdn, "A"), "A").Single()[4];
+        var forged = Records(await ResolveAsync(Lab.ResolverAddress, "www." + zone.Fqdn, "A"), "A").Single()[4];
         forged.ShouldNotBe(before);
         await Lab.FixAsync(zone.Name);
-        Records(await KdigAsync(Resolver, "www." + zone.Fqdn, "A"), "A").Single()[4].ShouldBe(before);
+        Records(await ResolveAsync(Lab.ResolverAddress, "www." + zone.Fqdn, "A"), "A").Single()[4].ShouldBe(before);
         await AssertHealthyAsync(zone);
     }
 
@@ -325,6 +343,7 @@ public sealed class FaultTests
     public async Task Slow_server_holds_answers_back()
     {
         var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.SlowServer);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
         var output = await KdigAsync("@" + server.Address, "+norec", "+time=5", zone.Fqdn, "SOA");
@@ -344,12 +363,15 @@ public sealed class FaultTests
     public async Task Scenario_breaks_several_zones_and_fix_all_repairs_them()
     {
         var scenario = Scenarios.Get(Lab.Plan, "open-resolvers-pre-kaminsky");
+        var zones = scenario.Faults.Select(f => f.Zone).Distinct().ToArray();
+        await using var repair = _fixture.RepairOnExit(zones);
         foreach (var (zone, fault) in scenario.Faults)
         {
             await Lab.BreakAsync(zone, fault);
         }
 
-        Lab.Status().Faults.Count.ShouldBe(scenario.Faults.Count);
+        // Only this scenario's faults: the fixture keeps scenario zones away from the other tests.
+        Lab.Status().Faults.Where(f => zones.Contains(f.Zone)).Select(f => (f.Zone, f.Fault)).Order().ShouldBe(scenario.Faults.Order());
         var axfrZone = Lab.Plan.Get(scenario.Faults.First(f => f.Fault == FaultCatalogue.OpenAxfr).Zone);
         Records(await KdigAsync("@" + axfrZone.Primary.Address, axfrZone.Fqdn, "AXFR"), "SOA").Count.ShouldBe(2);
         await Lab.FixAllAsync();
