@@ -96,8 +96,14 @@ internal sealed class ServerConfigs
         }
     }
 
-    private static IEnumerable<ServerKind> SecondaryKinds(LabZone zone) =>
-        zone.Servers.Where(s => !s.IsPrimary).Select(s => s.Kind).Distinct();
+    /// <summary>
+    /// The software of the zone's secondaries, which the primary notifies. A server serving its own copy (dnskey-missing,
+    /// serial-drift) is left out: the primary's reload comes before that server's daemon is reconfigured (daemons are
+    /// applied NSD, Knot, BIND), and a NOTIFY in between made it transfer the new version first; Knot then kept that
+    /// version from its journal over the copy, and the "stale" server served the primary's serial.
+    /// </summary>
+    private static IEnumerable<ServerKind> SecondaryKinds(LabZone zone, FaultSet faults) =>
+        zone.Servers.Where(s => !s.IsPrimary && !faults.On(s, DnskeyMissing) && !faults.On(s, SerialDrift)).Select(s => s.Kind).Distinct();
 
     private string ZoneFile(LabZone zone, LabServer server, Role role) => role switch
     {
@@ -153,7 +159,7 @@ internal sealed class ServerConfigs
 
             if (role == Role.Primary)
             {
-                foreach (var kind in SecondaryKinds(zone))
+                foreach (var kind in SecondaryKinds(zone, faults))
                 {
                     sb.Append(CultureInfo.InvariantCulture, $"  notify: {_plan.BackendAddress(kind, d.Tier)} {TsigName}\n");
                 }
@@ -217,7 +223,7 @@ internal sealed class ServerConfigs
             sb.Append(faults.On(server, OpenAxfr) ? "    acl: [lab, open]\n" : "    acl: [lab]\n");
             if (role == Role.Primary)
             {
-                var kinds = SecondaryKinds(zone).Select(k => k.ToString().ToLowerInvariant()).ToList();
+                var kinds = SecondaryKinds(zone, faults).Select(k => k.ToString().ToLowerInvariant()).ToList();
                 if (kinds.Count > 0)
                 {
                     sb.Append(CultureInfo.InvariantCulture, $"    notify: [{string.Join(", ", kinds)}]\n");
@@ -327,7 +333,7 @@ internal sealed class ServerConfigs
                 sb.Append("  type primary;\n");
                 if (role == Role.Primary)
                 {
-                    var targets = SecondaryKinds(zone).Select(k => $"{_plan.BackendAddress(k, d.Tier)} key {TsigName};");
+                    var targets = SecondaryKinds(zone, faults).Select(k => $"{_plan.BackendAddress(k, d.Tier)} key {TsigName};");
                     sb.Append(CultureInfo.InvariantCulture, $"  also-notify {{ {string.Join(" ", targets)} }};\n");
                 }
             }

@@ -179,13 +179,15 @@ public sealed class FaultTests
     {
         var zone = _fixture.Take(_ => true);
         await using var repair = _fixture.RepairOnExit(zone.Name);
+        var before = await SerialAsync(zone.Primary.Address, zone.Fqdn);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.SerialDrift);
         var stale = zone.Servers.Single(s => s.Name == applied.Server);
         var primary = await SerialAsync(zone.Primary.Address, zone.Fqdn);
         var secondary = await SerialAsync(stale.Address, zone.Fqdn);
-        secondary.ShouldNotStartWith("none");
+        var what = $"{zone.Fqdn}: primary {zone.Primary.Kind} {primary}, stale {stale.Name} {stale.Kind} {secondary}, before {before}";
+        secondary.ShouldBe(before, what);
         long.Parse(primary, System.Globalization.CultureInfo.InvariantCulture)
-            .ShouldBeGreaterThan(long.Parse(secondary, System.Globalization.CultureInfo.InvariantCulture));
+            .ShouldBeGreaterThan(long.Parse(secondary, System.Globalization.CultureInfo.InvariantCulture), what);
         await Lab.FixAsync(zone.Name);
         await AssertHealthyAsync(zone);
     }
