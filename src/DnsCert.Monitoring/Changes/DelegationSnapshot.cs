@@ -102,8 +102,15 @@ public sealed record DelegationSnapshot
     public static IReadOnlyDictionary<string, DelegationSnapshot> FromZoneFile(string path, DnsName origin)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        var records = ZoneFileReader.ReadFile(path, new ZoneFileReaderOptions { Origin = origin, AllowInclude = false })
-            .Where(r => r.Type is DnsRecordType.NS or DnsRecordType.DS or DnsRecordType.A or DnsRecordType.AAAA).ToList();
+        return FromZone(ZoneFileReader.ReadFile(path, new ZoneFileReaderOptions { Origin = origin, AllowInclude = false }), origin);
+    }
+
+    /// <summary>The delegation of every child zone of <paramref name="origin"/> among the records of that zone.</summary>
+    public static IReadOnlyDictionary<string, DelegationSnapshot> FromZone(IEnumerable<ResourceRecord> zoneRecords, DnsName origin)
+    {
+        ArgumentNullException.ThrowIfNull(zoneRecords);
+        ArgumentNullException.ThrowIfNull(origin);
+        var records = zoneRecords.Where(r => r.Type is DnsRecordType.NS or DnsRecordType.DS or DnsRecordType.A or DnsRecordType.AAAA).ToList();
         var addresses = records.Where(r => r.Type is DnsRecordType.A or DnsRecordType.AAAA).ToLookup(r => r.Name);
         var byOwner = records.Where(r => r.Type is DnsRecordType.NS or DnsRecordType.DS && r.Name != origin).ToLookup(r => r.Name);
         return byOwner.ToDictionary(g => Name(g.Key), g => FromRecords(g.Key, g, g, addresses), StringComparer.Ordinal);
