@@ -52,6 +52,15 @@ public sealed class RootZoneChangeTests
                 expected.Add($"CHG-02 {tld}");
             }
 
+            var knownGlue = nsBefore.SelectMany(n => before.Addresses.GetValueOrDefault(n) ?? []).ToHashSet(StringComparer.Ordinal);
+            foreach (var name in nsAfter.Except(nsBefore))
+            {
+                if ((after.Addresses.GetValueOrDefault(name) ?? []).Any(a => !knownGlue.Contains(a)))
+                {
+                    expected.Add($"CHG-03 {tld} {name}");
+                }
+            }
+
             foreach (var name in nsBefore.Intersect(nsAfter))
             {
                 if (!(before.Addresses.GetValueOrDefault(name) ?? []).SetEquals(after.Addresses.GetValueOrDefault(name) ?? []))

@@ -37,6 +37,16 @@ public static class ChangeDetector
             }
         }
 
+        // A new name server whose glue points at an address the baseline never had (a hijack brings its own servers).
+        var known = baseline.Glue.Values.SelectMany(a => a).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in observed.NameServers.Except(baseline.NameServers, StringComparer.Ordinal))
+        {
+            if (observed.Glue.TryGetValue(name, out var a) && a.Where(x => !known.Contains(x)).ToList() is { Count: > 0 } fresh)
+            {
+                findings.Add(Finding("CHG-03", zone, name, $"glue of the new name server {name} points at addresses not in the baseline: {string.Join(" ", fresh.Select(x => "+" + x))}", evidence));
+            }
+        }
+
         if (baseline.AuthoritativeAddresses.Count > 0)
         {
             foreach (var address in observed.AuthoritativeAddresses.Except(baseline.AuthoritativeAddresses, StringComparer.Ordinal))

@@ -65,9 +65,17 @@ public sealed class Prober : IDisposable
             var exchange = await client.SendAsync(message, cancellationToken);
             result = new ProbeResult
             {
-                ServerName = serverName, Address = address, Name = name, Type = type, Query = query, Outcome = ProbeOutcome.Answered,
-                Response = exchange.Response, QueryBytes = exchange.QueryBytes, ResponseBytes = exchange.ResponseBytes,
-                RoundTrip = exchange.RoundTripTime, SentAt = exchange.Final.SentAt,
+                ServerName = serverName,
+                Address = address,
+                Name = name,
+                Type = type,
+                Query = query,
+                Outcome = ProbeOutcome.Answered,
+                Response = exchange.Response,
+                QueryBytes = exchange.QueryBytes,
+                ResponseBytes = exchange.ResponseBytes,
+                RoundTrip = exchange.RoundTripTime,
+                SentAt = exchange.Final.SentAt,
             };
         }
         catch (DnsTransportException ex) when (!cancellationToken.IsCancellationRequested)
@@ -75,7 +83,11 @@ public sealed class Prober : IDisposable
             var attempt = ex.Attempts.Count > 0 ? ex.Attempts[^1] : null;
             result = new ProbeResult
             {
-                ServerName = serverName, Address = address, Name = name, Type = type, Query = query,
+                ServerName = serverName,
+                Address = address,
+                Name = name,
+                Type = type,
+                Query = query,
                 Outcome = ex switch
                 {
                     DnsTimeoutException => ProbeOutcome.Timeout,
@@ -84,9 +96,11 @@ public sealed class Prober : IDisposable
                     _ when attempt?.Outcome == DnsAttemptOutcome.Malformed => ProbeOutcome.Malformed,
                     _ => ProbeOutcome.NetworkError,
                 },
-                QueryBytes = attempt?.QueryBytes ?? message.Encode(),
+                QueryBytes = attempt is { QueryBytes.IsEmpty: false } ? attempt.QueryBytes : message.Encode(),
                 ResponseBytes = ex is DnsResponseFormatException format ? format.ResponseBytes : attempt?.ResponseBytes ?? default,
-                RoundTrip = attempt?.Elapsed ?? Settings.Time.GetUtcNow() - sentAt, SentAt = attempt?.SentAt ?? sentAt, Error = ex.Message,
+                RoundTrip = attempt?.Elapsed ?? Settings.Time.GetUtcNow() - sentAt,
+                SentAt = attempt?.SentAt ?? sentAt,
+                Error = ex.Message,
             };
         }
         finally
