@@ -36,23 +36,32 @@ public sealed class CheckUnitTests
 
         return new ProbeResult
         {
-            ServerName = "ns.example.test.", Address = IPAddress.Parse(address), Name = name, Type = type, Query = query ?? ProbeQuery.Udp, Outcome = outcome,
-            Response = response, QueryBytes = request.Encode(), ResponseBytes = response?.Encode() ?? default, RoundTrip = rtt ?? TimeSpan.FromMilliseconds(3), SentAt = s_now,
+            ServerName = "ns.example.test.",
+            Address = IPAddress.Parse(address),
+            Name = name,
+            Type = type,
+            Query = query ?? ProbeQuery.Udp,
+            Outcome = outcome,
+            Response = response,
+            QueryBytes = request.Encode(),
+            ResponseBytes = response?.Encode() ?? default,
+            RoundTrip = rtt ?? TimeSpan.FromMilliseconds(3),
+            SentAt = s_now,
         };
     }
 
     private static ServerProbes Server(string address, uint serial, Action<DnsMessage>? soaFill = null, ProbeResult? plain = null, ProbeResult? recursion = null,
         ProbeResult? tcp = null) => new()
-    {
-        Name = "ns.example.test.",
-        Address = IPAddress.Parse(address),
-        InParent = true,
-        InChild = true,
-        SoaUdp = Probe(address, s_zone, DnsRecordType.SOA, soaFill ?? (m => m.Answers.Add(Rr("example.test.", Soa(serial))))),
-        SoaPlain = plain,
-        SoaTcp = tcp ?? Probe(address, s_zone, DnsRecordType.SOA, m => m.Answers.Add(Rr("example.test.", Soa(serial))), ProbeQuery.OverTcp),
-        Recursion = recursion,
-    };
+        {
+            Name = "ns.example.test.",
+            Address = IPAddress.Parse(address),
+            InParent = true,
+            InChild = true,
+            SoaUdp = Probe(address, s_zone, DnsRecordType.SOA, soaFill ?? (m => m.Answers.Add(Rr("example.test.", Soa(serial))))),
+            SoaPlain = plain,
+            SoaTcp = tcp ?? Probe(address, s_zone, DnsRecordType.SOA, m => m.Answers.Add(Rr("example.test.", Soa(serial))), ProbeQuery.OverTcp),
+            Recursion = recursion,
+        };
 
     private static ZoneObservation Observe(params ServerProbes[] servers) => new()
     {
@@ -118,7 +127,11 @@ public sealed class CheckUnitTests
         ServerChecks.Run(Observe(Server("192.0.2.1", 5, tcp: tcp))).ShouldContain(f => f.CheckId == "NS-01" && f.Message.Contains("TCP"));
         var slow = Server("192.0.2.1", 5) is var s ? new ServerProbes
         {
-            Name = s.Name, Address = s.Address, InParent = true, InChild = true, SoaTcp = s.SoaTcp,
+            Name = s.Name,
+            Address = s.Address,
+            InParent = true,
+            InChild = true,
+            SoaTcp = s.SoaTcp,
             SoaUdp = Probe("192.0.2.1", s_zone, DnsRecordType.SOA, m => m.Answers.Add(Rr("example.test.", Soa(5))), rtt: TimeSpan.FromMilliseconds(1500)),
         } : null!;
         ServerChecks.Run(Observe(slow)).ShouldContain(f => f.CheckId == "NS-06");

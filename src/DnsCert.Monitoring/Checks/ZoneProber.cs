@@ -269,7 +269,7 @@ public sealed class ZoneProber
 
     private static string Base32HexUpper(ReadOnlySpan<byte> data)
     {
-        const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+        const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
         var chars = new System.Text.StringBuilder((data.Length * 8 + 4) / 5);
         var buffer = 0;
         var bits = 0;
@@ -279,14 +279,14 @@ public sealed class ZoneProber
             bits += 8;
             while (bits >= 5)
             {
-                chars.Append(alphabet[(buffer >> (bits - 5)) & 31]);
+                chars.Append(Alphabet[(buffer >> (bits - 5)) & 31]);
                 bits -= 5;
             }
         }
 
         if (bits > 0)
         {
-            chars.Append(alphabet[(buffer << (5 - bits)) & 31]);
+            chars.Append(Alphabet[(buffer << (5 - bits)) & 31]);
         }
 
         return chars.ToString();
