@@ -79,6 +79,20 @@ public sealed class RootZoneChangeTests
     }
 
     [Fact]
+    public async Task Check_changes_command_prints_the_same_changes_and_exits_critical()
+    {
+        var findings = ChangeDetector.CompareAll(DelegationSnapshot.FromZoneFile(s_baseline, DnsName.Root), DelegationSnapshot.FromZoneFile(s_observation, DnsName.Root));
+        var result = await ProcessRunner.RunAsync("dotnet", [MonitoringLabFixture.CliDll, "check", "changes", s_baseline, s_observation], timeout: TimeSpan.FromMinutes(2));
+        result.ExitCode.ShouldBe(5, result.StandardError);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Count(l => l.StartsWith("CHG-", StringComparison.Ordinal)).ShouldBe(findings.Count);
+        lines[^1].ShouldBe($"changes: {findings.Count} in {findings.Select(f => f.Zone).Distinct().Count()} zones");
+        var same = await ProcessRunner.RunAsync("dotnet", [MonitoringLabFixture.CliDll, "check", "changes", s_baseline, s_baseline], timeout: TimeSpan.FromMinutes(2));
+        same.ExitCode.ShouldBe(0);
+        same.StandardOutput.Trim().ShouldBe("changes: 0 in 0 zones");
+    }
+
+    [Fact]
     public void A_respelled_zone_shows_no_change()
     {
         // The baseline again, written with upper-case names, no trailing-dot shortcuts, fully expanded IPv6 and

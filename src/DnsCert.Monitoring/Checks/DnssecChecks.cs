@@ -129,6 +129,22 @@ public static class DnssecChecks
                 }
             }
 
+            // The signatures over the NSEC/NSEC3 records of the denial (Zonemaster DS10_*_RRSIG_VERIFY_ERROR).
+            if (s.NxDomain is { Authoritative: true, Response: { } denial })
+            {
+                foreach (var rrset in denial.Authorities.Where(r => r.Type is DnsRecordType.NSEC or DnsRecordType.NSEC3).GroupBy(r => (r.Name, r.Type)))
+                {
+                    var rrsigs = denial.Authorities.Where(r => r.Name == rrset.Key.Name && r.Data is RrsigRecord sig && sig.TypeCovered == rrset.Key.Type)
+                        .Select(r => (RrsigRecord)r.Data).ToList();
+                    var check = RrsetValidator.Validate(rrset.ToList(), rrsigs, o.Zone, zoneKeys, options);
+                    if (check.Security == DnssecSecurity.Bogus)
+                    {
+                        findings.Add(Finding(check.Reason == DnssecReasons.MissingRrsig ? "SEC-07" : "SEC-03", zone, s.Subject,
+                            $"{rrset.Key.Name} {DnsMnemonics.TypeToString(rrset.Key.Type)}: {check.Reason}: {check.Detail}", [s.NxDomain.ToEvidence()]));
+                    }
+                }
+            }
+
             foreach (var probe in new[] { s.NxDomain }.OfType<ProbeResult>().Concat(s.Nsec3Walk))
             {
                 if (Denial(o.Zone, probe, options) is { } problem)
