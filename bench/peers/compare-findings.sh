@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Findings matrix: for every fault of the lab catalogue, break a fitting second-level zone, run DnsCert `check`,
 # zonemaster-cli and dnsviz (through run-peers.sh) on the healthy and on the broken zone, and keep what each tool
-# reports on the broken zone that it did not report on the healthy one (WARNING and above for DnsCert and Zonemaster;
-# DNSViz error and warning codes). Writes bench/peers/results/findings-matrix.md and the matrix section of
+# reports on the broken zone that it did not report on the healthy one (NOTICE and above for DnsCert and Zonemaster;
+# DNSViz error and warning codes and a delegation status other than SECURE/INSECURE). Writes bench/peers/results/findings-matrix.md and the matrix section of
 # docs/benchmarks.md. Usage: bench/peers/compare-findings.sh [lab-folder] [fault ...]
+# TABLE_ONLY=1 rebuilds the matrix from the results of an earlier run without querying anything.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB=${1:-${DNSCERT_LAB_DIR:-$ROOT/.data/lab}}
@@ -36,9 +37,9 @@ def load(name, default):
     except (OSError, ValueError):
         return default
 c = json.loads(load("dnscert.json", '{"findings": []}'))
-out |= {"dnscert " + f["checkId"] for f in c["findings"] if f["severity"] in ("Warning", "Error", "Critical")}
+out |= {"dnscert " + f["checkId"] for f in c["findings"] if f["severity"] in ("Notice", "Warning", "Error", "Critical")}
 z = json.loads(load("zonemaster.json", "[]"))
-out |= {"zonemaster " + m["tag"] for m in z if m.get("level") in ("WARNING", "ERROR", "CRITICAL")}
+out |= {"zonemaster " + m["tag"] for m in z if m.get("level") in ("NOTICE", "WARNING", "ERROR", "CRITICAL")}
 text = load("dnsviz-grok.json", "{}")
 out |= {"dnsviz " + c for c in re.findall(r'"code": "([A-Z0-9_]+)"', text)}
 g = json.loads(text)
@@ -62,17 +63,25 @@ run_all() { # zone dir [baseline-args...]
 ROWS=()
 for fault in "${FAULTS[@]}"; do
   zone=
+  if [ "${TABLE_ONLY:-}" = 1 ]; then
+    [ -f "$OUT/$fault/zone" ] || { echo "no earlier result for $fault" >&2; continue; }
+    zone=$(cat "$OUT/$fault/zone")
+  fi
   for z in "${ZONES[@]}"; do
+    [ -n "$zone" ] && break
     grep -qx "$z" "$OUT/.used" 2>/dev/null && continue
     if "${CLI[@]}" lab --dir "$LAB" break "$z" "$fault" >/dev/null 2>&1; then zone=$z; echo "$z" >>"$OUT/.used"; break; fi
   done
   [ -n "$zone" ] || { echo "no zone fits $fault" >&2; continue; }
-  "${CLI[@]}" lab --dir "$LAB" fix "$zone" >/dev/null
-  echo "== $fault on $zone" >&2
-  run_all "$zone" "$OUT/$fault/healthy" --save-baseline "$OUT/$fault/baseline.json"
-  "${CLI[@]}" lab --dir "$LAB" break "$zone" "$fault" >/dev/null
-  run_all "$zone" "$OUT/$fault/broken" --baseline "$OUT/$fault/baseline.json"
-  "${CLI[@]}" lab --dir "$LAB" fix "$zone" >/dev/null
+  if [ "${TABLE_ONLY:-}" != 1 ]; then
+    "${CLI[@]}" lab --dir "$LAB" fix "$zone" >/dev/null
+    echo "== $fault on $zone" >&2
+    mkdir -p "$OUT/$fault"; echo "$zone" >"$OUT/$fault/zone"
+    run_all "$zone" "$OUT/$fault/healthy" --save-baseline "$OUT/$fault/baseline.json"
+    "${CLI[@]}" lab --dir "$LAB" break "$zone" "$fault" >/dev/null
+    run_all "$zone" "$OUT/$fault/broken" --baseline "$OUT/$fault/baseline.json"
+    "${CLI[@]}" lab --dir "$LAB" fix "$zone" >/dev/null
+  fi
   codes "$OUT/$fault/healthy" >"$OUT/$fault/healthy-codes"
   codes "$OUT/$fault/broken" >"$OUT/$fault/broken-codes"
   comm -13 "$OUT/$fault/healthy-codes" "$OUT/$fault/broken-codes" >"$OUT/$fault/new-codes"
@@ -83,7 +92,7 @@ rm -f "$OUT/.used"
 
 {
   echo "<!-- findings-matrix:start -->"
-  echo "Findings matrix ($(date -u +%F), lab $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['base'])" "$LAB"), \`bench/peers/compare-findings.sh\`): codes a tool reports on the broken zone and not on the same zone healthy (DnsCert and Zonemaster: WARNING and above; DNSViz: error/warning codes and non-secure delegation status)."
+  echo "Findings matrix ($(date -u +%F), lab $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['base'])" "$LAB/state.json"), \`bench/peers/compare-findings.sh\`): codes a tool reports on the broken zone and not on the same zone healthy (DnsCert and Zonemaster: WARNING and above; DNSViz: error/warning codes and non-secure delegation status)."
   echo
   echo "| fault | zone | DnsCert check | zonemaster-cli 5.0.2 | dnsviz 0.9.4 |"
   echo "|---|---|---|---|---|"
