@@ -3,8 +3,10 @@
 # dnsviz (probe + grok), one process per zone, P processes at a time (default 1; the peers send their queries one
 # after another, DnsCert sends a zone's queries concurrently). Prints zones/min and queries/zone where the tool tells:
 # DnsCert counts its queries in the report; DNSViz's probe JSON lists every query it sent (counted per server and
-# transport); Zonemaster's count comes from its --save packet cache.
-# Usage: bench/peers/check-speed.sh [lab-folder] [zones] [parallel]
+# transport); Zonemaster's count comes from its --save packet cache (one entry per distinct query sent). DnsCert also
+# runs once in one process for all zones (`check z1 z2 … --parallel 8`), which is how a monitor runs it.
+# SLOW=1 first breaks slow-server (1,500 ms on every answer of the zone's second server) on the chosen zones and
+# fixes them at the end. Usage: bench/peers/check-speed.sh [lab-folder] [zones] [parallel]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB=${1:-${DNSCERT_LAB_DIR:-$ROOT/.data/lab}}
@@ -41,6 +43,10 @@ FIRST=$(awk '$4=="A" {print $5; exit}' "$HINTS")
 kdig @"$FIRST" +norec . DNSKEY +nocomments +nostats +noheader | awk '$4=="DNSKEY"' >"$WORK/anchor"
 export WORK LAB ROOTS
 mkdir -p "$WORK/out"
+if [ "${SLOW:-}" = 1 ]; then
+  while read -r z; do dotnet "$WORK/bin/DnsCert.Cli.dll" lab --dir "$LAB" break "$z" slow-server >/dev/null; done <"$WORK/zones"
+  trap 'while read -r z; do dotnet "$WORK/bin/DnsCert.Cli.dll" lab --dir "$LAB" fix "$z" >/dev/null; done <"$WORK/zones"; rm -rf "$WORK"' EXIT
+fi
 
 dnscert_one() { dotnet "$WORK/bin/DnsCert.Cli.dll" check "$1" --lab "$LAB" --json >"$WORK/out/$1.dnscert.json" || true; }
 zonemaster_one() { zonemaster-cli --hints "$WORK/hints" --no-ipv6 --profile "$WORK/profile.json" --json --level INFO --save "$WORK/out/$1.zm-cache" "$1" >"$WORK/out/$1.zm.json" 2>/dev/null || true; }
@@ -49,6 +55,19 @@ dnsviz_one() {
   PYTHONPATH="$WORK/py" dnsviz grok -P -t "$WORK/anchor" -r "$WORK/out/$1.probe.json" -o "$WORK/out/$1.grok.json" 2>/dev/null || true
 }
 export -f dnscert_one zonemaster_one dnsviz_one
+
+start=$(date +%s.%N)
+mapfile -t ALL <"$WORK/zones"
+dotnet "$WORK/bin/DnsCert.Cli.dll" check "${ALL[@]}" --lab "$LAB" --json --parallel 8 >"$WORK/out/all.jsonl" || true
+end=$(date +%s.%N)
+python3 - "$start" "$end" "$WORK/out/all.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
+secs = float(sys.argv[2]) - float(sys.argv[1])
+q = sum(r["queriesSent"] for r in rows) / max(1, len(rows))
+ms = sorted(r["elapsedMilliseconds"] for r in rows)
+print(f"dnscert (one process, --parallel 8): {len(rows)} zones in {secs:.1f} s = {len(rows) * 60 / secs:.1f} zones/min, {q:.1f} queries/zone, median check {ms[len(ms) // 2]:.0f} ms")
+PY
 
 for tool in dnscert zonemaster dnsviz; do
   start=$(date +%s.%N)
@@ -85,8 +104,8 @@ elif tool == "zonemaster":
     q = []
     for z in zones:
         try:
-            text = open(f"{out}/{z}.zm-cache").read()
-            q.append(text.count('"answer"') or text.count("Net::DNS::Packet") or text.count('"packet"'))
+            # One line per server: "name address {query-hash: packet, ...}".
+            q.append(sum(len(json.loads(line.split(" ", 2)[2])) for line in open(f"{out}/{z}.zm-cache") if line.count(" ") >= 2))
         except Exception:
             pass
     queries = sum(q) / len(q) if q and sum(q) else None

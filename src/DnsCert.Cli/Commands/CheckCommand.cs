@@ -31,7 +31,11 @@ internal static class CheckCommand
 
     public static Command Create()
     {
-        var zone = new Argument<string>("zone") { Description = "Zone to check, e.g. example.org" };
+        var zone = new Argument<string[]>("zone")
+        {
+            Description = "Zone(s) to check, e.g. example.org; several are checked concurrently (--parallel), JSON then one object per line.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var json = new Option<bool>("--json") { Description = "Print the report (findings with evidence, measurements) as JSON." };
         var hints = new Option<string?>("--hints") { Description = $"Root hints file (default {RootHints.DefaultFile}: the real root servers)." };
         var anchor = new Option<string?>("--anchor") { Description = $"Root trust anchor, DS or DNSKEY records (default {RootHints.DefaultAnchorFile}: IANA)." };
@@ -44,8 +48,9 @@ internal static class CheckCommand
         var saveBaseline = new Option<string?>("--save-baseline") { Description = "Write the observed delegation as a baseline JSON file." };
         var noIpv6 = new Option<bool>("--no-ipv6") { Description = "Do not query IPv6 addresses." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait per query (default 4, RSSAC047; no retry).", DefaultValueFactory = _ => 4 };
+        var parallel = new Option<int>("--parallel") { Description = "Zones checked at the same time when several are given (default 8).", DefaultValueFactory = _ => 8 };
         var check = new Command("check", "One-shot full health check of a zone from the root down (checks catalogue in docs/monitoring.md).") { zone };
-        foreach (var option in new Option[] { json, hints, anchor, lab, baseline, saveBaseline, noIpv6, timeout })
+        foreach (var option in new Option[] { json, hints, anchor, lab, baseline, saveBaseline, noIpv6, timeout, parallel })
         {
             check.Options.Add(option);
         }
@@ -54,7 +59,7 @@ internal static class CheckCommand
         {
             var labDir = p.GetResult(lab) is null ? null : p.GetValue(lab) is { Length: > 0 } d ? d : LabCommands.DefaultDir();
             return await RunAsync(new CheckArguments(p.GetValue(zone)!, p.GetValue(json), p.GetValue(hints), p.GetValue(anchor), labDir,
-                p.GetValue(baseline), p.GetValue(saveBaseline), !p.GetValue(noIpv6), p.GetValue(timeout)), Console.Out, Console.Error, ct);
+                p.GetValue(baseline), p.GetValue(saveBaseline), !p.GetValue(noIpv6), p.GetValue(timeout), p.GetValue(parallel)), Console.Out, Console.Error, ct);
         });
 
         var before = new Argument<string>("baseline") { Description = "Zone file of the baseline (.gz is decompressed), e.g. a root zone." };
@@ -68,8 +73,8 @@ internal static class CheckCommand
         return check;
     }
 
-    internal sealed record CheckArguments(string Zone, bool Json, string? Hints, string? Anchor, string? LabDir, string? Baseline, string? SaveBaseline,
-        bool UseIPv6 = true, double TimeoutSeconds = 4);
+    internal sealed record CheckArguments(IReadOnlyList<string> Zones, bool Json, string? Hints, string? Anchor, string? LabDir, string? Baseline, string? SaveBaseline,
+        bool UseIPv6 = true, double TimeoutSeconds = 4, int Parallel = 8);
 
     public static int ExitCode(Severity? worst) => worst switch
     {
@@ -81,9 +86,27 @@ internal static class CheckCommand
 
     internal static async Task<int> RunAsync(CheckArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!DnsName.TryParse(a.Zone.EndsWith('.') ? a.Zone : a.Zone + ".", DnsName.Root, out var zone))
+        var zones = new List<DnsName>();
+        foreach (var text in a.Zones)
         {
-            error.WriteLine($"zone: '{a.Zone}' is not a domain name");
+            if (!DnsName.TryParse(text.EndsWith('.') ? text : text + ".", DnsName.Root, out var parsed))
+            {
+                error.WriteLine($"zone: '{text}' is not a domain name");
+                return UsageError;
+            }
+
+            zones.Add(parsed);
+        }
+
+        if (zones.Count > 1 && (a.Baseline is not null || a.SaveBaseline is not null))
+        {
+            error.WriteLine("--baseline and --save-baseline take one zone");
+            return UsageError;
+        }
+
+        if (a.Parallel is < 1 or > 256)
+        {
+            error.WriteLine("--parallel: between 1 and 256");
             return UsageError;
         }
 
@@ -120,23 +143,50 @@ internal static class CheckCommand
             PrivateTree = a.Hints is not null || a.LabDir is not null,
             UseIPv6 = a.UseIPv6,
         };
-        var run = await ZoneChecker.CheckAsync(zone, new CheckOptions(hints, anchor, settings, baseline), cancellationToken);
-        if (a.SaveBaseline is not null)
+        if (zones.Count == 1)
         {
-            await File.WriteAllTextAsync(a.SaveBaseline, JsonSerializer.Serialize(run.Snapshot, Json), cancellationToken);
+            var run = await ZoneChecker.CheckAsync(zones[0], new CheckOptions(hints, anchor, settings, baseline), cancellationToken);
+            if (a.SaveBaseline is not null)
+            {
+                await File.WriteAllTextAsync(a.SaveBaseline, JsonSerializer.Serialize(run.Snapshot, Json), cancellationToken);
+            }
+
+            if (a.Json)
+            {
+                output.WriteLine(JsonSerializer.Serialize(run.Report, Json));
+            }
+            else
+            {
+                PrintHuman(run.Report, output);
+            }
+
+            return ExitCode(run.Report.Worst);
         }
 
-        if (a.Json)
+        // Several zones: each is one ZoneChecker run (its own probe limits), a bounded number at a time.
+        var worst = (Severity?)null;
+        var gate = new object();
+        await Parallel.ForEachAsync(zones, new ParallelOptions { MaxDegreeOfParallelism = a.Parallel, CancellationToken = cancellationToken }, async (zone, ct) =>
         {
-            output.WriteLine(JsonSerializer.Serialize(run.Report, Json));
-        }
-        else
-        {
-            PrintHuman(run.Report, output);
-        }
-
-        return ExitCode(run.Report.Worst);
+            var run = await ZoneChecker.CheckAsync(zone, new CheckOptions(hints, anchor, settings), ct);
+            lock (gate)
+            {
+                worst = run.Report.Worst is { } w && (worst is null || w > worst) ? w : worst;
+                if (a.Json)
+                {
+                    output.WriteLine(JsonSerializer.Serialize(run.Report, JsonLine));
+                }
+                else
+                {
+                    PrintHuman(run.Report, output);
+                    output.WriteLine();
+                }
+            }
+        });
+        return ExitCode(worst);
     }
+
+    private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
 
     private static void PrintHuman(CheckReport report, TextWriter output)
     {
