@@ -174,7 +174,7 @@ internal static class CheckCommand
                 worst = run.Report.Worst is { } w && (worst is null || w > worst) ? w : worst;
                 if (a.Json)
                 {
-                    output.WriteLine(JsonSerializer.Serialize(run.Report, JsonLine));
+                    output.WriteLine(JsonSerializer.Serialize(run.Report, s_jsonLine));
                 }
                 else
                 {
@@ -186,7 +186,7 @@ internal static class CheckCommand
         return ExitCode(worst);
     }
 
-    private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
+    private static readonly JsonSerializerOptions s_jsonLine = new(Json) { WriteIndented = false };
 
     private static void PrintHuman(CheckReport report, TextWriter output)
     {
