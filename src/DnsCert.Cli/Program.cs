@@ -8,4 +8,5 @@ root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(LabCommands.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(ZoneCommands.Create());
+root.Subcommands.Add(CheckCommand.Create());
 return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();

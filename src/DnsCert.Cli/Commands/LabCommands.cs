@@ -101,6 +101,12 @@ internal static class LabCommands
             return dir;
         }
 
+        return DefaultDir();
+    }
+
+    /// <summary>DNSCERT_LAB_DIR, else .data/lab of the checkout (also used by <c>check --lab</c>).</summary>
+    internal static string DefaultDir()
+    {
         if (Environment.GetEnvironmentVariable("DNSCERT_LAB_DIR") is { Length: > 0 } env)
         {
             return env;
