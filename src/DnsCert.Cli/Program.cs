@@ -8,4 +8,6 @@ root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(LabCommands.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(ZoneCommands.Create());
+root.Subcommands.Add(DirectoryCommands.Create());
+root.Subcommands.Add(RouteCommand.Create());
 return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();
