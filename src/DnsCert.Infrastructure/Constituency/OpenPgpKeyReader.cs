@@ -25,6 +25,10 @@ public sealed class OpenPgpKeyReader : IOpenPgpKeyReader
             var bundle = new PgpPublicKeyRingBundle(input);
             master = bundle.GetKeyRings().Cast<PgpPublicKeyRing>().Select(r => r.GetPublicKey()).FirstOrDefault();
         }
+        catch (Exception e) when (e.Message.Contains("unknown PGP public key algorithm", StringComparison.Ordinal))
+        {
+            throw new ValidationException(Field, "this key's algorithm is not supported yet (EdDSA/ECDH keys); use an RSA or DSA key");
+        }
         catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException or FormatException)
         {
             throw new ValidationException(Field, "not a readable OpenPGP public key: " + e.Message.Split('\n')[0]);
