@@ -192,7 +192,12 @@ public static partial class DirectoryValidation
 
         return input with
         {
-            Name = name, Email = email, Phone = phone, Language = language, OpenPgpKey = armoured, WorkingHours = hours,
+            Name = name,
+            Email = email,
+            Phone = phone,
+            Language = language,
+            OpenPgpKey = armoured,
+            WorkingHours = hours,
             Roles = [.. input.Roles.Distinct()],
         };
     }

@@ -92,7 +92,7 @@ public sealed class ReachTestService(IReachTestStore store, IReachMailer mailer,
         {
             var token = tokens[Convert.ToHexString(recipient.TokenHash)];
             await mailer.SendAsync(new ReachMessage(campaignId, recipient.Id, recipient.OrganisationName, recipient.ContactName,
-                recipient.Email, recipient.Language, new Uri(answerBase, "reach/" + token)), cancellationToken);
+                recipient.Email, recipient.Language, new Uri(answerBase, "reach/answer/" + token)), cancellationToken);
         }
 
         return campaignId;

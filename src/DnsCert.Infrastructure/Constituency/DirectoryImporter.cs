@@ -35,8 +35,12 @@ public sealed class DirectoryImporter(NpgsqlDataSource dataSource, TimeProvider 
             {
                 existing[reader.GetString(0)] = (reader.GetGuid(1), new Dictionary<string, string?>
                 {
-                    ["name"] = reader.GetString(2), ["kind"] = reader.GetString(3), ["region"] = reader.GetString(4),
-                    ["country"] = reader.IsDBNull(5) ? null : reader.GetString(5), ["languages"] = reader.GetString(6), ["time_zone"] = reader.GetString(7),
+                    ["name"] = reader.GetString(2),
+                    ["kind"] = reader.GetString(3),
+                    ["region"] = reader.GetString(4),
+                    ["country"] = reader.IsDBNull(5) ? null : reader.GetString(5),
+                    ["languages"] = reader.GetString(6),
+                    ["time_zone"] = reader.GetString(7),
                 }, [.. reader.GetFieldValue<string[]>(8)], reader.IsDBNull(9) ? null : reader.GetString(9));
             }
         }
@@ -122,8 +126,11 @@ public sealed class DirectoryImporter(NpgsqlDataSource dataSource, TimeProvider 
             await Audit.AuditLog.AppendAsync(connection, transaction, Core.Audit.AuditEntry.Create(now, actor.UserId, actor.Name, "directory.imported",
                 "directory", source, new Dictionary<string, string?>
                 {
-                    ["created"] = $"{created}", ["updated"] = $"{updated}", ["contacts"] = $"{contactsWritten}",
-                    ["assets_written"] = $"{assetsWritten}", ["assets_removed"] = $"{assetsRemoved}",
+                    ["created"] = $"{created}",
+                    ["updated"] = $"{updated}",
+                    ["contacts"] = $"{contactsWritten}",
+                    ["assets_written"] = $"{assetsWritten}",
+                    ["assets_removed"] = $"{assetsRemoved}",
                 }, actor.IpAddress), cancellationToken);
         }
 

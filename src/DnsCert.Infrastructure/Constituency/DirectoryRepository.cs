@@ -390,8 +390,13 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
     internal static Dictionary<string, string?> ContactValues(ContactInput c) => new()
     {
-        ["name"] = c.Name, ["is_role_mailbox"] = c.IsRoleMailbox ? "true" : "false", ["roles"] = string.Join(";", DirectoryRows.RoleCodes(c.Roles)),
-        ["email"] = c.Email, ["phone"] = c.Phone, ["language"] = c.Language, ["working_hours"] = c.WorkingHours,
+        ["name"] = c.Name,
+        ["is_role_mailbox"] = c.IsRoleMailbox ? "true" : "false",
+        ["roles"] = string.Join(";", DirectoryRows.RoleCodes(c.Roles)),
+        ["email"] = c.Email,
+        ["phone"] = c.Phone,
+        ["language"] = c.Language,
+        ["working_hours"] = c.WorkingHours,
     };
 
     public async Task UpdateContactAsync(Guid contactId, ContactInput contact, OpenPgpKeyInfo? key, DirectoryActor actor, CancellationToken cancellationToken)
@@ -742,8 +747,12 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
     private static Dictionary<string, string?> OrganisationDetails(OrganisationInput input) => new()
     {
-        ["name"] = input.Name, ["kind"] = input.Kind.ToCode(), ["region"] = input.Region.ToCode(), ["country"] = input.Country,
-        ["languages"] = string.Join(",", input.Languages), ["time_zone"] = input.TimeZone,
+        ["name"] = input.Name,
+        ["kind"] = input.Kind.ToCode(),
+        ["region"] = input.Region.ToCode(),
+        ["country"] = input.Country,
+        ["languages"] = string.Join(",", input.Languages),
+        ["time_zone"] = input.TimeZone,
         ["resource_constrained"] = input.ResourceConstrained ? "true" : "false",
     };
 
