@@ -28,7 +28,7 @@ public static class DirectoryApi
         group.MapGet("/organisations", async (HttpContext http, IDirectoryRepository directory, string? q, string? kind, string? region,
                 string? language, string? vetting, int? limit, int? offset, CancellationToken ct) =>
             {
-                return await Guard(async () => TypedResults.Ok(await directory.SearchAsync(Viewers.From(http.User), new DirectorySearch(q,
+                return await GuardAsync(async () => TypedResults.Ok(await directory.SearchAsync(Viewers.From(http.User), new DirectorySearch(q,
                     kind is null ? null : Codes.Parse<OrganisationKind>(kind, "kind"),
                     region is null ? null : Codes.Parse<IcannRegion>(region, "region"), language,
                     vetting is null ? null : Codes.Parse<VettingLevel>(vetting, "vetting"), limit ?? 100, offset ?? 0), ct)));
@@ -46,7 +46,7 @@ public static class DirectoryApi
             .RequireAuthorization(ApiScopes.Read).WithName("GetRfc2350Profile").WithSummary("The organisation's RFC 2350 profile as text.");
 
         group.MapPost("/organisations", async (HttpContext http, DirectoryService service, OrganisationRequest request, CancellationToken ct) =>
-                await Guard(async () =>
+                await GuardAsync(async () =>
                 {
                     var id = await service.CreateOrganisationAsync(Viewers.From(http.User), ToInput(request), Viewers.Actor(http), ct);
                     return TypedResults.Created($"/api/v1/organisations/{id}", new SaveResult(id, null));
@@ -63,7 +63,7 @@ public static class DirectoryApi
             .RequireAuthorization(ApiScopes.Write).WithName("UpdateContact").WithSummary("Change a contact (same rules as adding).");
 
         group.MapPost("/organisations/{id:guid}/asset-claims", async (HttpContext http, DirectoryService service, Guid id, ClaimRequest request, CancellationToken ct) =>
-                await Guard(async () =>
+                await GuardAsync(async () =>
                 {
                     var claim = await service.ClaimAssetAsync(Viewers.From(http.User), id, Codes.Parse<AssetKind>(request.Kind, "kind"), request.Value, Viewers.Actor(http), ct);
                     return TypedResults.Created($"/api/v1/organisations/{id}", new SaveResult(claim, null));
@@ -71,7 +71,7 @@ public static class DirectoryApi
             .RequireAuthorization(ApiScopes.Write).WithName("ClaimAsset").WithSummary("Claim an asset for the organisation; staff approve it.");
 
         group.MapGet("/route", async (IDirectoryRepository directory, PublicSuffixListHolder psl, string name, string? purpose, CancellationToken ct) =>
-                await Guard(async () =>
+                await GuardAsync(async () =>
                 {
                     var router = new ResponsiblePartyRouter(psl.List, await directory.LoadRoutingSnapshotAsync(ct));
                     return TypedResults.Ok(router.Route(name, purpose is null ? RoutingPurpose.Emergency : Codes.Parse<RoutingPurpose>(purpose, "purpose")));
@@ -82,7 +82,7 @@ public static class DirectoryApi
     }
 
     private static async Task<IResult> SaveContactAsync(HttpContext http, DirectoryService service, Guid organisationId, Guid? contactId, ContactRequest request, CancellationToken ct) =>
-        await Guard(async () =>
+        await GuardAsync(async () =>
         {
             var input = new ContactInput(request.Name, request.IsRoleMailbox, [.. (request.Roles ?? []).Select(r => Codes.Parse<ContactRole>(r, "roles"))],
                 request.Email, request.Phone, request.Language, request.OpenPgpKey, request.WorkingHours, request.LastVerified);
@@ -96,7 +96,7 @@ public static class DirectoryApi
         r.Region is null ? IcannRegion.Unknown : Codes.Parse<IcannRegion>(r.Region, "region"), r.Country, r.Languages ?? [], r.TimeZone ?? "UTC", r.ResourceConstrained);
 
     /// <summary>Typed failures become RFC 9457 problems: 400 naming the field, 403 for a forbidden change.</summary>
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    private static async Task<IResult> GuardAsync(Func<Task<IResult>> action)
     {
         try
         {
