@@ -67,7 +67,13 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
 
     private static object Contact(string email = "noc@example.org", string? phone = "+223 20 22 00 00", string? key = null) => new
     {
-        name = "NOC", isRoleMailbox = true, roles = new[] { "emergency" }, email, phone, language = "fr", openPgpKey = key,
+        name = "NOC",
+        isRoleMailbox = true,
+        roles = new[] { "emergency" },
+        email,
+        phone,
+        language = "fr",
+        openPgpKey = key,
     };
 
     [Theory]
@@ -116,7 +122,11 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         var page = $"/directory/{organisation}/contact";
         var fields = new Dictionary<string, string>
         {
-            ["Name"] = "Awa Traoré", ["Roles"] = "technical", ["Email"] = "awa@example.org", ["Phone"] = "+000 555", ["Language"] = "fr",
+            ["Name"] = "Awa Traoré",
+            ["Roles"] = "technical",
+            ["Email"] = "awa@example.org",
+            ["Phone"] = "+000 555",
+            ["Language"] = "fr",
         };
 
         var (bad, html) = await staff.SubmitAsync(page, fields);
