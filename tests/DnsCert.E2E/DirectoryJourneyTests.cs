@@ -8,11 +8,11 @@ namespace DnsCert.E2E;
 /// <summary>A constituent finds its organisation in the directory and edits its contacts, in a real browser.</summary>
 public class DirectoryJourneyTests(ConsoleServer server) : IClassFixture<ConsoleServer>
 {
-    private static async Task SubmitAsync(IPage page, string button)
+    /// <summary>Clicks and waits for the element the next page must show (robust against redirects and 400 answers).</summary>
+    private static async Task ClickAndWaitAsync(IPage page, string button, string expected)
     {
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button),
-            r => r.Request.IsNavigationRequest && (r.Status < 300 || r.Status >= 400));
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await page.ClickAsync(button);
+        await page.WaitForSelectorAsync(expected);
     }
 
     [Fact]
@@ -33,34 +33,36 @@ public class DirectoryJourneyTests(ConsoleServer server) : IClassFixture<Console
         await page.GotoAsync("/account/sign-in");
         await page.FillAsync("#username", "registry-sahel");
         await page.FillAsync("#password", "sahel registry passphrase");
-        await SubmitAsync(page, "#sign-in");
+        await ClickAndWaitAsync(page, "#sign-in", "#signed-in-as");
 
         await page.GotoAsync("/directory");
         await page.FillAsync("#q", "Sahel");
         await page.SelectOptionAsync("#region", "");
-        await SubmitAsync(page, "form.filters button[type=submit]");
+        await page.ClickAsync("form.filters button[type=submit]");
+        await page.WaitForURLAsync("**/directory?q=Sahel*");
+        await page.WaitForSelectorAsync("#directory-results");
         (await page.Locator("#directory-results tbody tr").CountAsync()).ShouldBe(1);
         await ConsoleServer.ScreenshotAsync(page, "20-directory-search");
 
-        await SubmitAsync(page, "#directory-results a");
+        await ClickAndWaitAsync(page, "#directory-results a", "#organisation-name");
         (await page.InnerTextAsync("#organisation-name")).ShouldBe("Agence des Noms du Sahel (fictional)");
         (await page.InnerTextAsync("#contacts")).ShouldContain("awa.traore@example.org");
         (await page.InnerTextAsync("#assets")).ShouldContain("ml");
         await ConsoleServer.ScreenshotAsync(page, "21-organisation");
 
-        await SubmitAsync(page, "#add-contact");
+        await ClickAndWaitAsync(page, "#add-contact", "#save");
         await page.FillAsync("#name", "Fatoumata Diarra");
         await page.CheckAsync("input[name=Roles][value=technical]");
         await page.FillAsync("#email", "fatoumata@example.org");
         await page.FillAsync("#phone", "+000 555 12");
-        await SubmitAsync(page, "#save");
+        await ClickAndWaitAsync(page, "#save", "#error-phone");
         (await page.InnerTextAsync("#error-phone")).ShouldContain("E.164");
         (await page.GetAttributeAsync("#phone", "aria-invalid")).ShouldBe("true");
         (await page.InputValueAsync("#email")).ShouldBe("fatoumata@example.org");
         await ConsoleServer.ScreenshotAsync(page, "22-contact-field-error");
 
         await page.FillAsync("#phone", "+223 20 22 33 44");
-        await SubmitAsync(page, "#save");
+        await ClickAndWaitAsync(page, "#save", "#organisation-name");
         (await page.InnerTextAsync("#contacts")).ShouldContain("fatoumata@example.org");
         (await page.InnerTextAsync("#contacts")).ShouldContain("+22320223344");
     }
