@@ -230,6 +230,34 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         NeverAnswered().Match(reportHtml).Value.ShouldNotContain("yes@example.org");
     }
 
+    [Fact]
+    public async Task Staff_edit_an_organisation_a_bad_time_zone_is_a_field_error_and_vetting_needs_a_voucher()
+    {
+        var staff = await StaffAsync();
+        var organisation = await CreateOrganisationAsync(staff, People.Unique("Editable "));
+        var page = $"/directory/{organisation}/edit";
+        var fields = new Dictionary<string, string>
+        {
+            ["Name"] = "Renamed registry", ["Kind"] = "cctld-registry", ["Region"] = "africa", ["Country"] = "ML", ["Languages"] = "fr en",
+            ["TimeZone"] = "Africa/Nowhere", ["Vetting"] = "vetted", ["VouchedBy"] = "AfricaCERT",
+        };
+
+        var (bad, html) = await staff.SubmitAsync(page, fields);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        html.ShouldContain("id=\"error-timeZone\"");
+        fields["TimeZone"] = "Africa/Bamako";
+        fields["VouchedBy"] = "";
+        (await staff.SubmitAsync(page, fields)).Html.ShouldContain("id=\"error-vouchedBy\"");
+        (await CountAsync("SELECT count(*) FROM organisations WHERE id = $1 AND name = 'Renamed registry'", organisation)).ShouldBe(0);
+
+        fields["VouchedBy"] = "AfricaCERT";
+        (await staff.SubmitAsync(page, fields)).Response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var (_, after) = await staff.GetAsync($"/directory/{organisation}");
+        after.ShouldContain("Renamed registry");
+        after.ShouldContain("AfricaCERT");
+        after.ShouldContain("organisation.vetted");
+    }
+
     [GeneratedRegex("<ul id=\"never-answered\">.*?</ul>", RegexOptions.Singleline)]
     private static partial Regex NeverAnswered();
 }
