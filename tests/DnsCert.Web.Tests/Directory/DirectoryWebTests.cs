@@ -238,8 +238,14 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         var page = $"/directory/{organisation}/edit";
         var fields = new Dictionary<string, string>
         {
-            ["Name"] = "Renamed registry", ["Kind"] = "cctld-registry", ["Region"] = "africa", ["Country"] = "ML", ["Languages"] = "fr en",
-            ["TimeZone"] = "Africa/Nowhere", ["Vetting"] = "vetted", ["VouchedBy"] = "AfricaCERT",
+            ["Name"] = "Renamed registry",
+            ["Kind"] = "cctld-registry",
+            ["Region"] = "africa",
+            ["Country"] = "ML",
+            ["Languages"] = "fr en",
+            ["TimeZone"] = "Africa/Nowhere",
+            ["Vetting"] = "vetted",
+            ["VouchedBy"] = "AfricaCERT",
         };
 
         var (bad, html) = await staff.SubmitAsync(page, fields);
