@@ -1,10 +1,13 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Audit;
+using DnsCert.Core.Constituency;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
+using DnsCert.Infrastructure.Constituency;
 using DnsCert.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -27,6 +30,14 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<IDirectoryRepository, DirectoryRepository>();
+        services.AddSingleton<IDirectoryImporter, DirectoryImporter>();
+        services.AddSingleton<IContactDirectory, ContactDirectory>();
+        services.AddSingleton<IOpenPgpKeyReader, OpenPgpKeyReader>();
+        services.AddSingleton<IReachTestStore, ReachTestStore>();
+        services.AddSingleton<DirectoryService>();
+        services.AddSingleton<ReachTestService>();
+        services.TryAddSingleton<IReachMailer, UnwiredReachMailer>();
         return services;
     }
 }

@@ -67,6 +67,7 @@ public static class ServerHost
         builder.Services.AddDnsCertIdentity(builder.Configuration);
         builder.Services.AddDnsCertLocalization();
         builder.Services.AddRazorPages();
+        builder.Services.AddSingleton<PublicSuffixListHolder>();
         builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
 
@@ -89,6 +90,7 @@ public static class ServerHost
         app.MapSystemApi();
         app.MapSecurityTxt();
         app.MapMeApi();
+        app.MapDirectoryApi();
         return app;
     }
 

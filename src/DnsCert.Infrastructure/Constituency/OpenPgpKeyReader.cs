@@ -1,0 +1,48 @@
+using DnsCert.Core;
+using DnsCert.Core.Constituency;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace DnsCert.Infrastructure.Constituency;
+
+/// <summary>Reads ASCII-armoured (or binary) OpenPGP public keys with BouncyCastle: fingerprint, creation, expiry, user ids.</summary>
+public sealed class OpenPgpKeyReader : IOpenPgpKeyReader
+{
+    /// <summary>A public key block larger than this is not a contact's key (keeps a pasted file from filling a row).</summary>
+    public const int MaxArmouredLength = 64 * 1024;
+
+    public OpenPgpKeyInfo Read(string armoured)
+    {
+        const string Field = "openPgpKey";
+        if (string.IsNullOrWhiteSpace(armoured) || armoured.Length > MaxArmouredLength)
+        {
+            throw new ValidationException(Field, "paste an ASCII-armoured OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)");
+        }
+
+        PgpPublicKey? master;
+        try
+        {
+            using var input = PgpUtilities.GetDecoderStream(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(armoured)));
+            var bundle = new PgpPublicKeyRingBundle(input);
+            master = bundle.GetKeyRings().Cast<PgpPublicKeyRing>().Select(r => r.GetPublicKey()).FirstOrDefault();
+        }
+        catch (Exception e) when (e.Message.Contains("unknown PGP public key algorithm", StringComparison.Ordinal))
+        {
+            throw new ValidationException(Field, "this key's algorithm is not supported yet (EdDSA/ECDH keys); use an RSA or DSA key");
+        }
+        catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new ValidationException(Field, "not a readable OpenPGP public key: " + e.Message.Split('\n')[0]);
+        }
+
+        if (master is null)
+        {
+            throw new ValidationException(Field, "the block holds no OpenPGP public key");
+        }
+
+        var created = new DateTimeOffset(DateTime.SpecifyKind(master.CreationTime, DateTimeKind.Utc));
+        var seconds = master.GetValidSeconds();
+        DateTimeOffset? expires = seconds > 0 ? created.AddSeconds(seconds) : null;
+        var userIds = master.GetUserIds().Cast<object>().Select(u => u.ToString() ?? "").Where(u => u.Length > 0).ToList();
+        return new OpenPgpKeyInfo(Convert.ToHexString(master.GetFingerprint()), created, expires, userIds);
+    }
+}

@@ -1,0 +1,161 @@
+using DnsCert.Core.Audit;
+using DnsCert.Core.Constituency;
+using DnsCert.Infrastructure.Audit;
+using Npgsql;
+
+namespace DnsCert.Infrastructure.Constituency;
+
+/// <summary>Reach-test campaigns and recipients in PostgreSQL; only token hashes are stored.</summary>
+public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStore
+{
+    public async Task<(Guid CampaignId, IReadOnlyList<NewReachRecipient> Recipients)> CreateAsync(string name, IReadOnlyCollection<Guid> organisationIds,
+        Func<byte[]> newTokenHash, DirectoryActor actor, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newTokenHash);
+        ArgumentNullException.ThrowIfNull(actor);
+        var campaignId = Guid.NewGuid();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO reach_campaigns (id, name, started_at, started_by, started_by_id) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
+        {
+            insert.Add(campaignId);
+            insert.Add(name);
+            insert.AddTime(at);
+            insert.Add(actor.Name);
+            insert.Add(actor.UserId);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var recipients = new List<NewReachRecipient>();
+        await using (var select = new NpgsqlCommand(
+            """
+            SELECT o.id, o.name, c.id, c.name, c.email, coalesce(c.language, o.languages[1], 'en')
+            FROM contacts c JOIN organisations o ON o.id = c.organisation_id
+            WHERE o.id = ANY($1) AND 'emergency' = ANY(c.roles)
+            ORDER BY o.name, c.name
+            """, connection, transaction))
+        {
+            select.Add(organisationIds.ToArray());
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recipients.Add(new NewReachRecipient(Guid.NewGuid(), reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3),
+                    reader.GetString(4), reader.GetString(5), newTokenHash()));
+            }
+        }
+
+        foreach (var r in recipients)
+        {
+            await using var insert = new NpgsqlCommand(
+                """
+                INSERT INTO reach_recipients (id, campaign_id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash, sent_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """, connection, transaction);
+            insert.Add(r.Id);
+            insert.Add(campaignId);
+            insert.Add(r.OrganisationId);
+            insert.Add(r.OrganisationName);
+            insert.Add(r.ContactId);
+            insert.Add(r.ContactName);
+            insert.Add(r.Email);
+            insert.Add(r.Language);
+            insert.Add(r.TokenHash);
+            insert.AddTime(at);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await AuditLog.AppendAsync(connection, transaction, AuditEntry.Create(at, actor.UserId, actor.Name, "reach-test.started", "reach-test",
+            campaignId.ToString(), new Dictionary<string, string?> { ["name"] = name, ["recipients"] = $"{recipients.Count}" }, actor.IpAddress), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (campaignId, recipients);
+    }
+
+    public async Task<ReachRecipient?> AnswerAsync(byte[] tokenHash, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"""
+            UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2) WHERE token_hash = $1
+            RETURNING {RecipientColumns}
+            """, connection);
+        command.Add(tokenHash);
+        command.AddTime(at);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRecipient(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ReachCampaign>> ListAsync(CancellationToken cancellationToken) => await CampaignsAsync(null, cancellationToken);
+
+    public async Task<ReachCampaign?> GetAsync(Guid campaignId, CancellationToken cancellationToken)
+    {
+        var campaigns = await CampaignsAsync(campaignId, cancellationToken);
+        return campaigns.Count > 0 ? campaigns[0] : null;
+    }
+
+    public async Task<IReadOnlyList<ReachRecipient>> RecipientsAsync(Guid campaignId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {RecipientColumns} FROM reach_recipients WHERE campaign_id = $1 ORDER BY organisation_name, contact_name", connection);
+        command.Add(campaignId);
+        var result = new List<ReachRecipient>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(ReadRecipient(reader));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<StaleContact>> StaleContactsAsync(DateOnly verifiedBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT c.id, o.id, o.name, c.name, c.email, c.last_verified
+            FROM contacts c JOIN organisations o ON o.id = c.organisation_id
+            WHERE 'emergency' = ANY(c.roles) AND (c.last_verified IS NULL OR c.last_verified < $1)
+            ORDER BY o.name, c.name LIMIT 1000
+            """, connection);
+        command.AddDate(verifiedBefore);
+        var result = new List<StaleContact>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new StaleContact(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5)));
+        }
+
+        return result;
+    }
+
+    private const string RecipientColumns = "id, organisation_id, organisation_name, coalesce(contact_id, '00000000-0000-0000-0000-000000000000'), contact_name, email, sent_at, answered_at";
+
+    private static ReachRecipient ReadRecipient(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetString(5), r.GetFieldValue<DateTimeOffset>(6),
+        r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7));
+
+    private async Task<IReadOnlyList<ReachCampaign>> CampaignsAsync(Guid? id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT k.id, k.name, k.started_at, k.started_by, count(r.id)::int, count(r.answered_at)::int
+            FROM reach_campaigns k LEFT JOIN reach_recipients r ON r.campaign_id = k.id
+            WHERE $1::uuid IS NULL OR k.id = $1
+            GROUP BY k.id ORDER BY k.started_at DESC LIMIT 200
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)id ?? DBNull.Value });
+        var result = new List<ReachCampaign>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new ReachCampaign(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3),
+                reader.GetInt32(4), reader.GetInt32(5)));
+        }
+
+        return result;
+    }
+}

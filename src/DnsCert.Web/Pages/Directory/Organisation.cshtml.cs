@@ -1,0 +1,85 @@
+using DnsCert.Core;
+using DnsCert.Core.Constituency;
+using DnsCert.Web.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace DnsCert.Web.Pages.Directory;
+
+/// <summary>One organisation: facts, assets (with their source), contacts, claims, pending changes, history.</summary>
+[Authorize]
+public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryService service) : PageModel
+{
+    public OrganisationDetails? Details { get; private set; }
+
+    public IReadOnlyList<DirectoryHistoryEntry> History { get; private set; } = [];
+
+    public bool MayEdit { get; private set; }
+
+    public bool IsStaff { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string? ErrorField { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) => await LoadAsync(id, cancellationToken);
+
+    public async Task<IActionResult> OnPostClaimAsync(Guid id, string kind, string value, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await service.ClaimAssetAsync(Viewers.From(User), id, Codes.Parse<AssetKind>(kind, "kind"), value, Viewers.Actor(HttpContext), cancellationToken);
+            return RedirectToPage(new { id });
+        }
+        catch (ValidationException e)
+        {
+            (Error, ErrorField) = (e.Reason, e.Field);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Forbid();
+        }
+
+        return await LoadAsync(id, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostDecideClaimAsync(Guid id, Guid claim, bool approve, CancellationToken cancellationToken) =>
+        await DecideAsync(id, () => service.DecideClaimAsync(Viewers.From(User), claim, approve, Viewers.Actor(HttpContext), cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostDecideChangeAsync(Guid id, Guid change, bool approve, CancellationToken cancellationToken) =>
+        await DecideAsync(id, () => service.DecideContactChangeAsync(Viewers.From(User), change, approve, Viewers.Actor(HttpContext), cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(Guid id, Func<Task> decide, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await decide();
+            return RedirectToPage(new { id });
+        }
+        catch (ValidationException e)
+        {
+            (Error, ErrorField) = (e.Reason, e.Field);
+            return await LoadAsync(id, cancellationToken);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Forbid();
+        }
+    }
+
+    private async Task<IActionResult> LoadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var viewer = Viewers.From(User);
+        Details = await directory.GetAsync(viewer, id, cancellationToken);
+        if (Details is null)
+        {
+            return NotFound();
+        }
+
+        MayEdit = DirectoryService.MayEditContacts(viewer, id);
+        IsStaff = DirectoryService.IsStaff(viewer);
+        History = MayEdit ? await directory.HistoryAsync(id, cancellationToken) : [];
+        return Page();
+    }
+}

@@ -1,0 +1,38 @@
+using DnsCert.Core;
+using DnsCert.Core.Accounts;
+using DnsCert.Core.Constituency;
+using DnsCert.Web.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace DnsCert.Web.Pages.Reach;
+
+/// <summary>Reach tests: the campaigns so far, and a form to start one to every organisation of a kind.</summary>
+[Authorize(Roles = $"{Roles.Administrator},{Roles.DutyOfficer},{Roles.IncidentHandler}")]
+public sealed class IndexModel(IReachTestStore store, ReachTestService reach, IDirectoryRepository directory) : PageModel
+{
+    public IReadOnlyList<ReachCampaign> Campaigns { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Campaigns = await store.ListAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(string name, string kind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var organisations = await directory.SearchAsync(Viewers.From(User),
+                new DirectorySearch(Kind: Codes.Parse<OrganisationKind>(kind, "kind"), Limit: 5000), cancellationToken);
+            var id = await reach.StartAsync(name, [.. organisations.Select(o => o.Id)], new Uri($"{Request.Scheme}://{Request.Host}/"),
+                Viewers.Actor(HttpContext), cancellationToken);
+            return Redirect($"/reach/{id}");
+        }
+        catch (ValidationException e)
+        {
+            Error = e.Message;
+            Campaigns = await store.ListAsync(cancellationToken);
+            return Page();
+        }
+    }
+}

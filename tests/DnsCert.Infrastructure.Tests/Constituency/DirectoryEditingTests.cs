@@ -1,0 +1,186 @@
+using DnsCert.Core;
+using DnsCert.Core.Accounts;
+using DnsCert.Core.Constituency;
+using DnsCert.Core.Visibility;
+using DnsCert.Infrastructure.Constituency;
+using DnsCert.TestSupport;
+using Npgsql;
+
+namespace DnsCert.Infrastructure.Tests.Constituency;
+
+public class DirectoryEditingTests
+{
+    private static readonly DirectoryActor s_actor = new(null, "test", null);
+    private static readonly Viewer s_staff = Viewer.Person(Guid.NewGuid(), null, Roles.DutyOfficer);
+
+    private static ContactInput Noc(string email = "noc@example.org", string? key = null) =>
+        new("NOC", true, [ContactRole.Emergency], email, "+223 20 22 00 00", "fr", key, "24x7", new DateOnly(2026, 1, 5));
+
+    private static async Task<(NpgsqlDataSource Db, DirectoryService Service, DirectoryRepository Repository, Guid Org)> SetUpAsync()
+    {
+        var db = await MigratedDatabase.CreateAsync();
+        var repository = new DirectoryRepository(db, TimeProvider.System);
+        var service = new DirectoryService(repository, new OpenPgpKeyReader());
+        var org = await service.CreateOrganisationAsync(s_staff, new OrganisationInput("Agence des Noms", OrganisationKind.CcTldRegistry,
+            IcannRegion.Africa, "ML", ["fr"], "Africa/Bamako", true), s_actor, default);
+        return (db, service, repository, org);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string table)
+    {
+        await using var command = db.CreateCommand($"SELECT count(*) FROM {table}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task A_real_openpgp_key_is_parsed_and_its_fingerprint_and_expiry_tracked()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        var key = await GpgKey.CreateAsync("NOC <noc@example.org>", "rsa2048", "1y");
+
+        var outcome = await service.SaveContactAsync(s_staff, org, null, Noc(key: key.Armoured), s_actor, default);
+
+        var contact = (await repository.GetContactAsync(s_staff, outcome.ContactId!.Value, default))!;
+        contact.OpenPgpFingerprint.ShouldBe(key.Fingerprint);
+        contact.OpenPgpExpiresAt.ShouldBe(key.ExpiresAt);
+        var found = await new ContactDirectory(db).FindContactsAsync(org, ContactRole.Emergency, default);
+        found.Single().OpenPgpFingerprint.ShouldBe(key.Fingerprint);
+        found.Single().Language.ShouldBe("fr");
+    }
+
+    /// <summary>Portable.BouncyCastle 1.8.10 does not read EdDSA (algorithm 22) OpenPGP keys: a clear field error, not a crash.</summary>
+    [Fact]
+    public async Task Ed25519_keys_get_a_clear_field_error()
+    {
+        var key = await GpgKey.CreateAsync("Sec <sec@example.org>");
+        var e = Should.Throw<ValidationException>(() => new OpenPgpKeyReader().Read(key.Armoured));
+        e.Field.ShouldBe("openPgpKey");
+        e.Reason.ShouldContain("RSA");
+    }
+
+    [Theory]
+    [InlineData("email", "not-an-address", null, null)]
+    [InlineData("phone", "noc@example.org", "0041 22 555", null)]
+    [InlineData("openPgpKey", "noc@example.org", null, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----")]
+    public async Task Bad_contact_input_names_the_field_and_saves_nothing(string field, string email, string? phone, string? key)
+    {
+        var (db, service, _, org) = await SetUpAsync();
+        await using var _ = db;
+        var audit = await CountAsync(db, "audit_log");
+
+        var e = await Should.ThrowAsync<ValidationException>(() =>
+            service.SaveContactAsync(s_staff, org, null, Noc(email, key) with { Phone = phone }, s_actor, default));
+
+        e.Field.ShouldBe(field);
+        (await CountAsync(db, "contacts")).ShouldBe(0);
+        (await CountAsync(db, "audit_log")).ShouldBe(audit);
+    }
+
+    [Fact]
+    public async Task A_bad_time_zone_saves_nothing()
+    {
+        var (db, service, _, org) = await SetUpAsync();
+        await using var _ = db;
+        var e = await Should.ThrowAsync<ValidationException>(() => service.UpdateOrganisationAsync(s_staff, org,
+            new OrganisationInput("Renamed", OrganisationKind.CcTldRegistry, IcannRegion.Africa, "ML", ["fr"], "Africa/Timbuktu_Nowhere", true), s_actor, default));
+        e.Field.ShouldBe("timeZone");
+        (await new DirectoryRepository(db, TimeProvider.System).GetAsync(s_staff, org, default))!.Organisation.Name.ShouldBe("Agence des Noms");
+    }
+
+    [Fact]
+    public async Task A_duplicate_asset_claim_is_a_field_error_and_approval_makes_a_manual_asset()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        var constituent = Viewer.Person(Guid.NewGuid(), org, Roles.Constituent);
+        var claim = await service.ClaimAssetAsync(constituent, org, AssetKind.Zone, "ML.", s_actor, default);
+
+        var e = await Should.ThrowAsync<ValidationException>(() => service.ClaimAssetAsync(constituent, org, AssetKind.Zone, "ml", s_actor, default));
+        e.Field.ShouldBe("value");
+        (await CountAsync(db, "asset_claims")).ShouldBe(1);
+
+        await Should.ThrowAsync<UnauthorizedAccessException>(() => service.DecideClaimAsync(constituent, claim, true, s_actor, default));
+        await service.DecideClaimAsync(s_staff, claim, true, s_actor, default);
+        var details = (await repository.GetAsync(s_staff, org, default))!;
+        details.Assets.Single().ShouldSatisfyAllConditions(a => a.Value.ShouldBe("ml"), a => a.Source.ShouldBe(RecordSources.Manual));
+        details.Claims.Single().Status.ShouldBe(ClaimStatus.Approved);
+        (await Should.ThrowAsync<ValidationException>(() => service.ClaimAssetAsync(constituent, org, AssetKind.Zone, "ml", s_actor, default))).Field.ShouldBe("value");
+    }
+
+    [Fact]
+    public async Task A_constituent_edits_its_own_contacts_and_24x7_changes_wait_for_staff()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        var other = await service.CreateOrganisationAsync(s_staff, new OrganisationInput("Other", OrganisationKind.Registrar, IcannRegion.Europe, null, [], "UTC", false), s_actor, default);
+        var constituent = Viewer.Person(Guid.NewGuid(), org, Roles.Constituent);
+        var tech = new ContactInput("Tech", false, [ContactRole.Technical], "tech@example.org", null, null, null, null, null);
+
+        (await service.SaveContactAsync(constituent, org, null, tech, s_actor, default)).Pending.ShouldBeFalse();
+        await Should.ThrowAsync<UnauthorizedAccessException>(() => service.SaveContactAsync(constituent, other, null, tech, s_actor, default));
+        var held = await service.SaveContactAsync(constituent, org, null, Noc(), s_actor, default);
+        held.Pending.ShouldBeTrue();
+        (await new ContactDirectory(db).FindContactsAsync(org, ContactRole.Emergency, default)).ShouldBeEmpty();
+
+        await service.DecideContactChangeAsync(s_staff, held.PendingChangeId!.Value, approve: true, s_actor, default);
+
+        (await new ContactDirectory(db).FindContactsAsync(org, ContactRole.Emergency, default)).Single().Email.ShouldBe("noc@example.org");
+        (await repository.GetAsync(s_staff, org, default))!.PendingChanges.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Constituents_see_their_own_contacts_only_through_the_visibility_predicate()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        await service.SaveContactAsync(s_staff, org, null, Noc(), s_actor, default);
+
+        (await repository.GetAsync(Viewer.Person(Guid.NewGuid(), org, Roles.Constituent), org, default))!.Contacts.Count.ShouldBe(1);
+        var stranger = (await repository.GetAsync(Viewer.Person(Guid.NewGuid(), Guid.NewGuid(), Roles.Constituent), org, default))!;
+        stranger.Contacts.ShouldBeEmpty();
+        stranger.Organisation.Name.ShouldBe("Agence des Noms");
+        (await repository.GetAsync(Viewer.Public, org, default)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Reach_test_answers_through_the_token_and_reports_who_never_answered()
+    {
+        var (db, service, _, org) = await SetUpAsync();
+        await using var _ = db;
+        await service.SaveContactAsync(s_staff, org, null, Noc(), s_actor, default);
+        await service.SaveContactAsync(s_staff, org, null, Noc("backup@example.org") with { Name = "Backup", LastVerified = null }, s_actor, default);
+        var mailer = new RecordingReachMailerForTests();
+        var reach = new ReachTestService(new ReachTestStore(db), mailer, TimeProvider.System);
+
+        var campaign = await reach.StartAsync("Quarterly", [org], new Uri("https://dnscert.example/"), s_actor, default);
+
+        mailer.Sent.Count.ShouldBe(2);
+        var token = mailer.Sent[0].AnswerLink.AbsolutePath.Split('/')[^1];
+        (await reach.AnswerAsync(token, default))!.Email.ShouldBe(mailer.Sent[0].Email);
+        (await reach.AnswerAsync("forged", default)).ShouldBeNull();
+        await using (var command = db.CreateCommand("SELECT count(*) FROM reach_recipients WHERE token_hash = convert_to($1, 'UTF8')"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = token });
+            ((long)(await command.ExecuteScalarAsync())!).ShouldBe(0);
+        }
+
+        var report = (await reach.ReportAsync(campaign, default))!;
+        report.Rate.ShouldBe(0.5);
+        report.NeverAnswered.Single().Email.ShouldBe(mailer.Sent[1].Email);
+        report.RateOverTime.Count.ShouldBe(2);
+        report.Stale.Select(s => s.Email).ShouldContain("backup@example.org");
+    }
+
+    /// <summary>Test double for sending only (the outbox is issue 8); the answer path is real.</summary>
+    private sealed class RecordingReachMailerForTests : IReachMailer
+    {
+        public List<ReachMessage> Sent { get; } = [];
+
+        public Task SendAsync(ReachMessage message, CancellationToken cancellationToken)
+        {
+            Sent.Add(message);
+            return Task.CompletedTask;
+        }
+    }
+}
