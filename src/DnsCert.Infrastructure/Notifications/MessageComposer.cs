@@ -27,7 +27,7 @@ public sealed class MessageComposer(OpenPgpSigner? signer)
         if (signer is not null)
         {
             var signedBytes = body.ToBytes();
-            var signature = signer.SignDetached(signedBytes, envelope.Date);
+            var signature = Crlf(signer.SignDetached(signedBytes, envelope.Date));
             body = new Multipart("signed",
                 [new RawEntity(signedBytes), new MimePart("application/pgp-signature; name=\"signature.asc\"", signature, TransferEncoding.SevenBit)
                     .Header("Content-Description", "OpenPGP digital signature")],
@@ -37,7 +37,7 @@ public sealed class MessageComposer(OpenPgpSigner? signer)
         if (envelope.To.OpenPgpPublicKey is { Length: > 0 } recipientKey)
         {
             var key = OpenPgpKeys.EncryptionKey(recipientKey);
-            var ciphertext = OpenPgpKeys.Encrypt(body.ToBytes(), key, envelope.Date);
+            var ciphertext = Crlf(OpenPgpKeys.Encrypt(body.ToBytes(), key, envelope.Date));
             body = new Multipart("encrypted",
                 [
                     new MimePart("application/pgp-encrypted", "Version: 1\r\n"u8.ToArray(), TransferEncoding.SevenBit),
@@ -73,5 +73,12 @@ public sealed class MessageComposer(OpenPgpSigner? signer)
 
         body.WriteTo(output);
         return output.ToArray();
+    }
+
+    /// <summary>Armour comes with the platform's line ends; mail lines end in CRLF (RFC 5322 §2.3).</summary>
+    private static byte[] Crlf(byte[] armour)
+    {
+        var text = System.Text.Encoding.ASCII.GetString(armour).Replace("\r\n", "\n", StringComparison.Ordinal);
+        return System.Text.Encoding.ASCII.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal));
     }
 }
