@@ -1,13 +1,13 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Audit;
+using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Notifications;
-using DnsCert.Core.Notifications;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using DnsCert.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

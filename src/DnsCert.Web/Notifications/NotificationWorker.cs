@@ -56,7 +56,7 @@ public sealed partial class NotificationWorker(IServiceProvider services, IOptio
                 LogLoopError(logger, "planner", e);
             }
 
-            await Delay(interval, stoppingToken);
+            await DelayAsync(interval, stoppingToken);
         }
     }
 
@@ -92,12 +92,12 @@ public sealed partial class NotificationWorker(IServiceProvider services, IOptio
 
             if (pause > TimeSpan.Zero)
             {
-                await Delay(pause, stoppingToken);
+                await DelayAsync(pause, stoppingToken);
             }
         }
     }
 
-    private static async Task Delay(TimeSpan delay, CancellationToken stoppingToken)
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
     {
         try
         {
