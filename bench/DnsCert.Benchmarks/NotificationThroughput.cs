@@ -38,7 +38,11 @@ public static class NotificationThroughput
 
         var items = Enumerable.Range(0, 5).Select(i => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>
         {
-            ["zone"] = $"zone{i}.test.", ["check"] = "dnssec-signature-expiry", ["severity"] = "critical", ["detail"] = "RRSIG expires in 3 h", ["observed"] = "2026-11-21 08:00 UTC",
+            ["zone"] = $"zone{i}.test.",
+            ["check"] = "dnssec-signature-expiry",
+            ["severity"] = "critical",
+            ["detail"] = "RRSIG expires in 3 h",
+            ["observed"] = "2026-11-21 08:00 UTC",
         }).ToList();
         var recipient = new Recipient("noc@operator.test", "NOC", ["fr"], null);
         var now = DateTimeOffset.UtcNow;

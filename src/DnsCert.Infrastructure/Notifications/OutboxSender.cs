@@ -118,6 +118,13 @@ public sealed partial class OutboxSender(
             await DropConnectionAsync();
             await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
         }
+        catch
+        {
+            // Anything else (the database failed while recording the hand-off, cancellation) leaves the SMTP session
+            // mid-transaction: drop it so the server discards the message, and let the claim roll back.
+            await DropConnectionAsync();
+            throw;
+        }
 
         return SendOutcome.Handled;
     }
