@@ -21,7 +21,7 @@ internal static class MailgateCommand
 
     public static Command Create()
     {
-        var server = new Option<Uri>("--server") { Description = "The DnsCert server (https://dnscert.example.org).", Required = true };
+        var server = new Option<string>("--server") { Description = "The DnsCert server (https://dnscert.example.org).", Required = true };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the server.", DefaultValueFactory = _ => 60 };
         var command = new Command("mailgate", $"Post one mail read on standard input to the server (token in {TokenVariable}).")
         {
@@ -29,6 +29,12 @@ internal static class MailgateCommand
         };
         command.SetAction(async (parseResult, ct) =>
         {
+            if (!Uri.TryCreate(parseResult.GetValue(server), UriKind.Absolute, out var serverUri) || serverUri.Scheme is not ("https" or "http"))
+            {
+                Console.Error.WriteLine("dnscert: mailgate: --server: give the server's address, https://dnscert.example.org");
+                return DataError;
+            }
+
             var token = Environment.GetEnvironmentVariable(TokenVariable);
             if (string.IsNullOrWhiteSpace(token))
             {
@@ -42,7 +48,7 @@ internal static class MailgateCommand
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)) };
             using var content = new ByteArrayContent(buffer.ToArray());
             content.Headers.ContentType = new MediaTypeHeaderValue("message/rfc822");
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(parseResult.GetValue(server)!, "/api/v1/mail/intake")) { Content = content };
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(serverUri, "/api/v1/mail/intake")) { Content = content };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
             HttpResponseMessage response;
             try
