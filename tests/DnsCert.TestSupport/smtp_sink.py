@@ -2,7 +2,7 @@
 """A real SMTP server for tests: aiosmtpd storing every accepted message into a Maildir.
 
 Usage: smtp_sink.py HOST PORT MAILDIR [CERT KEY]
-With CERT and KEY it offers STARTTLS. Prints "ready" once listening. On SIGTERM it stops accepting, lets sessions in
+With CERT and KEY it offers STARTTLS. Recipients starting with "reject" get a 550, "defer" a 451. Prints "ready" once listening. On SIGTERM it stops accepting, lets sessions in
 the middle of a command finish for a moment, and exits: a message is stored before its 250 is sent, never after.
 """
 import asyncio
@@ -21,6 +21,15 @@ class MaildirHandler:
         for sub in ("tmp", "new", "cur"):
             os.makedirs(os.path.join(path, sub), exist_ok=True)
         self.maildir = mailbox.Maildir(path, create=True)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Scripted refusals for tests of retries and dead letters.
+        if address.startswith("reject"):
+            return "550 5.1.1 no such mailbox"
+        if address.startswith("defer"):
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         # mailbox.Maildir.add writes into tmp/ and renames into new/: a reader never sees half a message.
