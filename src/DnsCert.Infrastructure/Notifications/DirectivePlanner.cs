@@ -112,7 +112,7 @@ public sealed partial class DirectivePlanner(
     {
         var rules = options.Value.Rules;
         await using var command = new NpgsqlCommand(
-            "SELECT coalesce(sent_at, next_attempt_at) FROM notification_messages WHERE recipient = $1 AND coalesce(sent_at, next_attempt_at) > $2",
+            "SELECT coalesce(sent_at, next_attempt_at) FROM notification_messages WHERE lower(recipient) = lower($1) AND coalesce(sent_at, next_attempt_at) > $2",
             connection, transaction);
         command.Parameters.Add(new() { Value = OutboxWriter.RecipientKey(recipient) });
         command.Parameters.Add(new() { Value = now - rules.ThrottleWindow });

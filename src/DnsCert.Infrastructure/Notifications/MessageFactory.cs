@@ -41,10 +41,11 @@ public sealed class MessageFactory(IOptions<NotificationOptions> options, TeamKe
                 notification.Kind, notification.Tlp, language, url.ToString(), rendered.Subject, json, false);
         }
 
+        // The address as given: a local part may be case-sensitive (RFC 5321 §2.4); throttling compares it case-blind.
         var content = new MessageComposer(teamKey.Signer).Compose(
             new MailEnvelope(settings.FromAddress, settings.FromName, recipient, messageId, ticket, now), rendered);
         return new OutboxMessage(id, ticket, notification.IdempotencyKey, messageId, EmailChannel, notification.OrganisationId,
-            notification.Kind, notification.Tlp, language, recipient.Address.ToLowerInvariant(), rendered.Subject, content,
+            notification.Kind, notification.Tlp, language, recipient.Address, rendered.Subject, content,
             !string.IsNullOrEmpty(recipient.OpenPgpPublicKey));
     }
 

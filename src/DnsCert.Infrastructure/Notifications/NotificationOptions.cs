@@ -136,9 +136,25 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             failures.Add("Notifications:Smtp:Password: set DNSCERT_Notifications__Smtp__Password");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.TeamKeyPath) && !File.Exists(options.TeamKeyPath))
+        if (!string.IsNullOrWhiteSpace(options.TeamKeyPath))
         {
-            failures.Add($"Notifications:TeamKeyPath: no file at {options.TeamKeyPath}");
+            if (!File.Exists(options.TeamKeyPath))
+            {
+                failures.Add($"Notifications:TeamKeyPath: no file at {options.TeamKeyPath}");
+            }
+            else
+            {
+                // Unlock it now: a wrong passphrase must stop the start, not the first send hours later.
+                try
+                {
+                    using var key = File.OpenRead(options.TeamKeyPath);
+                    OpenPgpSigner.Load(key, options.TeamKeyPassphrase ?? "");
+                }
+                catch (OpenPgpKeyException e)
+                {
+                    failures.Add("Notifications:TeamKeyPassphrase: " + e.Message);
+                }
+            }
         }
 
         if (options.WebhookSecret is { } secret && secret.Length < 32)

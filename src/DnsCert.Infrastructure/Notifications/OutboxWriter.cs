@@ -9,7 +9,7 @@ public static class OutboxWriter
     public static string RecipientKey(Recipient recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        return recipient.WebhookUrl?.ToString() ?? recipient.Address.ToLowerInvariant();
+        return recipient.WebhookUrl?.ToString() ?? recipient.Address;
     }
 
     /// <summary>Returns 1 when queued, 0 when a message with this idempotency key exists already.</summary>

@@ -38,19 +38,22 @@ public sealed class NotificationEndToEndTests : IAsyncLifetime
         _gpg.Dispose();
     }
 
-    private IOptions<NotificationOptions> Options() => Microsoft.Extensions.Options.Options.Create(new NotificationOptions
+    private IOptions<NotificationOptions> Options(int maxPerRecipient = 20) => Microsoft.Extensions.Options.Options.Create(new NotificationOptions
     {
         Enabled = true,
         FromAddress = "team@dnscert.test",
         TeamKeyPath = _teamKeyPath,
         TeamKeyPassphrase = Passphrase,
         Smtp = new SmtpOptions { Host = _sink.Host, Port = _sink.Port, StartTls = StartTlsPolicy.Never, ConnectTimeoutSeconds = 5, CommandTimeoutSeconds = 10 },
-        Rules = new NotificationRulesOptions { FindingWindow = TimeSpan.Zero },
+        Rules = new NotificationRulesOptions { FindingWindow = TimeSpan.Zero, MaxMessagesPerRecipient = maxPerRecipient },
     });
 
-    private async Task<(int Queued, int Sent)> RunPipelineAsync(TestRecipientDirectory directory, params NotificationEvent[] events)
+    private Task<(int Queued, int Sent)> RunPipelineAsync(TestRecipientDirectory directory, params NotificationEvent[] events) =>
+        RunPipelineAsync(directory, 20, events);
+
+    private async Task<(int Queued, int Sent)> RunPipelineAsync(TestRecipientDirectory directory, int maxPerRecipient, params NotificationEvent[] events)
     {
-        var options = Options();
+        var options = Options(maxPerRecipient);
         var raise = new RaiseNotification(new NotificationRules(options.Value.Rules), new DirectiveStore(_db, TimeProvider.System));
         foreach (var e in events)
         {
@@ -62,7 +65,7 @@ public sealed class NotificationEndToEndTests : IAsyncLifetime
         var queued = await planner.PlanDueAsync(default);
         await using var sender = new OutboxSender(_db, options, TimeProvider.System, null, NullLogger<OutboxSender>.Instance);
         var sent = await sender.DrainAsync(default);
-        await using var failures = _db.CreateCommand("SELECT string_agg(status || ': ' || coalesce(status_detail, ''), '; ') FROM notification_messages WHERE status <> 'sent'");
+        await using var failures = _db.CreateCommand("SELECT string_agg(status || ': ' || coalesce(status_detail, ''), '; ') FROM notification_messages WHERE status NOT IN ('sent', 'queued')");
         (await failures.ExecuteScalarAsync() as string).ShouldBeNull();
         return (queued, sent);
     }
@@ -170,5 +173,38 @@ public sealed class NotificationEndToEndTests : IAsyncLifetime
         }
 
         counts.ShouldBe(new Dictionary<string, long> { ["planned"] = 2, ["unroutable"] = 1 });
+    }
+
+    [Fact]
+    public async Task Over_the_per_recipient_limit_a_message_waits_for_the_throttle_window()
+    {
+        var organisation = Guid.NewGuid();
+        var directory = new TestRecipientDirectory()
+            .Add(organisation, "technical", new Recipient("Ops@Registry.test", "", ["pt-BR"], null));
+        var now = DateTimeOffset.UtcNow;
+        var (queued, sent) = await RunPipelineAsync(directory, 1,
+            new ReachTestEvent(organisation, Tlp.Green, now, "RT-1", "technical", now.AddDays(1)),
+            new ReachTestEvent(organisation, Tlp.Green, now, "RT-2", "technical", now.AddDays(1)));
+        queued.ShouldBe(2);
+        sent.ShouldBe(1);
+        await using var waiting = _db.CreateCommand(
+            "SELECT recipient, next_attempt_at > now() + interval '50 minutes' FROM notification_messages WHERE status = 'queued'");
+        await using var reader = await waiting.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue("one message waits");
+        reader.GetString(0).ShouldBe("Ops@Registry.test", "the address is kept as given");
+        reader.GetBoolean(1).ShouldBeTrue("held back for about the throttle window (1 h)");
+        MailEntity.Parse(_sink.Messages().ShouldHaveSingleItem()).DecodedHeader("Subject")!.ShouldStartWith("[TLP:GREEN] Teste de contacto RT-");
+    }
+
+    [Fact]
+    public void A_wrong_team_key_passphrase_stops_the_start()
+    {
+        var validator = new NotificationOptionsValidator();
+        var settings = Options().Value;
+        validator.Validate(null, settings).Succeeded.ShouldBeTrue();
+        settings.TeamKeyPassphrase = "wrong";
+        var result = validator.Validate(null, settings);
+        result.Failed.ShouldBeTrue();
+        result.FailureMessage.ShouldContain("Notifications:TeamKeyPassphrase");
     }
 }

@@ -52,7 +52,8 @@ CREATE TABLE notification_messages (
 );
 CREATE INDEX notification_messages_due ON notification_messages (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX notification_messages_organisation ON notification_messages (organisation_id, created_at DESC);
-CREATE INDEX notification_messages_recipient ON notification_messages (recipient, next_attempt_at);
+-- Throttling counts recent messages per recipient, case-blind (the address itself is kept as given).
+CREATE INDEX notification_messages_recipient ON notification_messages (lower(recipient), next_attempt_at);
 
 -- Written and committed just before the final "." of DATA. A row here for a message still queued means a sender died
 -- mid-transaction: the message may have been delivered, so it is not sent again. No foreign key on purpose: the
