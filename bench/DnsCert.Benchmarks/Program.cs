@@ -1,4 +1,10 @@
 using BenchmarkDotNet.Running;
 using DnsCert.Benchmarks;
 
+if (args.Length > 0 && args[0] == "notifications")
+{
+    return await NotificationThroughput.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(MetricsCollectorBenchmarks).Assembly).Run(args);
+return 0;

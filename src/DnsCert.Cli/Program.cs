@@ -6,6 +6,7 @@ root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(AuditCommands.Create());
 root.Subcommands.Add(LabCommands.Create());
+root.Subcommands.Add(MailgateCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(ZoneCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());

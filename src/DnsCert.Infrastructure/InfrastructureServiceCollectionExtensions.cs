@@ -1,9 +1,11 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Audit;
 using DnsCert.Core.Constituency;
+using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Constituency;
+using DnsCert.Infrastructure.Notifications;
 using DnsCert.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +40,26 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ReachTestService>();
         services.TryAddSingleton<IReachMailer, UnwiredReachMailer>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the notification pipeline with settings from the <c>Notifications</c> section. The recipient
+    /// directory is the constituency's; until one is registered, a stand-in keeps directives pending.
+    /// </summary>
+    public static IServiceCollection AddDnsCertNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        services.TryAddSingleton<IRecipientDirectory, UnwiredRecipientDirectory>();
+        services.AddSingleton(sp => new NotificationRules(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Rules));
+        services.AddSingleton<IDirectiveStore, DirectiveStore>();
+        services.AddSingleton<RaiseNotification>();
+        services.AddSingleton<TeamKey>();
+        services.AddSingleton<MessageFactory>();
+        services.AddSingleton<DirectivePlanner>();
+        services.AddSingleton<DeliveryTracking>();
+        services.AddSingleton<MailIntake>();
         return services;
     }
 }

@@ -16,7 +16,10 @@ public static class ApiScopes
     /// <summary>A monitoring agent: pull probe work, push results.</summary>
     public const string Agent = "agent";
 
-    public static IReadOnlyList<string> All { get; } = [Read, Write, Agent];
+    /// <summary>The mail gateway (<c>dnscert mailgate</c>): hand received mail to the server, nothing else.</summary>
+    public const string MailIntake = "mail:intake";
+
+    public static IReadOnlyList<string> All { get; } = [Read, Write, Agent, MailIntake];
 }
 
 /// <summary>A token as lists show it: never the secret.</summary>

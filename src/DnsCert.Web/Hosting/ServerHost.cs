@@ -5,6 +5,7 @@ using DnsCert.Web.Api;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
 using DnsCert.Web.Localization;
+using DnsCert.Web.Notifications;
 using DnsCert.Web.Observability;
 using DnsCert.Web.PublicSite;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,9 @@ public static class ServerHost
             return Task.CompletedTask;
         }));
         builder.Services.AddDnsCertPersistence(builder.Configuration);
+        builder.Services.AddDnsCertNotifications(builder.Configuration);
+        builder.Services.AddHttpClient();
+        builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddDnsCertHealth();
         builder.Services.AddDnsCertMetrics();
         builder.Services.AddDnsCertIdentity(builder.Configuration);
@@ -91,6 +95,7 @@ public static class ServerHost
         app.MapSecurityTxt();
         app.MapMeApi();
         app.MapDirectoryApi();
+        app.MapNotificationsApi();
         return app;
     }
 

@@ -119,6 +119,7 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
             ["/account/sessions"] = signedIn ? "200" : "sign-in",
             ["/account/tokens"] = signedIn ? "200" : "sign-in",
             ["/admin/users"] = role == Roles.Administrator ? "200" : signedIn ? "denied" : "sign-in",
+            ["/notifications"] = role is Roles.Administrator or Roles.DutyOfficer or Roles.IncidentHandler ? "200" : signedIn ? "denied" : "sign-in",
             ["/api/v1/me"] = signedIn ? "200" : "401",
         };
 

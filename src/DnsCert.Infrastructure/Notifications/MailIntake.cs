@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using DnsCert.Core.Notifications;
+using DnsCert.Infrastructure.Notifications.Mail;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DnsCert.Infrastructure.Notifications;
+
+/// <summary>What the gateway did with one mail.</summary>
+public sealed record IntakeResult(Guid IntakeId, string Disposition, long? Ticket, long? ReportId, string Signature, string? Problem);
+
+/// <summary>
+/// The mail gateway (RTIR's model): a reply carrying <c>[DnsCert #123]</c> is attached to message 123 (which becomes
+/// "answered"), a delivery status notification (RFC 3464) marks its message "bounced", anything else becomes a new
+/// report, and mail that cannot be parsed is kept in quarantine with the reason. Signed mail (RFC 3156) is checked
+/// against the sender's stored key; a signature that does not verify is flagged "invalid".
+/// </summary>
+public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDirectory directory, TimeProvider clock, ILogger<MailIntake> logger)
+{
+    [GeneratedRegex(@"\[DnsCert #(\d{1,18})\]", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex TicketTag();
+
+    [GeneratedRegex(@"<([^<>\s]+@[^<>\s]+)>|([^\s<>""]+@[^\s<>""]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex AddressPattern();
+
+    public async Task<IntakeResult> AcceptAsync(byte[] raw, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        MailEntity mail;
+        string sender;
+        try
+        {
+            mail = MailEntity.Parse(raw);
+            sender = Sender(mail) ?? throw new MalformedMailException("no From address (RFC 5322 §3.6.2 requires one)");
+            _ = mail.Parts(); // a broken multipart is malformed too
+        }
+        catch (MalformedMailException e)
+        {
+            LogQuarantined(logger, id, e.Message);
+            await InsertAsync(new(id, now, null, null, null, "quarantined", null, null, "none", e.Message, raw), cancellationToken);
+            return new IntakeResult(id, "quarantined", null, null, "none", e.Message);
+        }
+
+        var subject = mail.DecodedHeader("Subject") ?? "";
+        var messageId = mail.Header("Message-ID")?.Trim().Trim('<', '>');
+        var signature = await CheckSignatureAsync(mail, sender, cancellationToken);
+        if (signature == SignatureCheck.Invalid)
+        {
+            LogForged(logger, id, sender);
+        }
+
+        var signatureText = SignatureName(signature);
+        if (mail.MediaType == "multipart/report" && string.Equals(mail.Parameter("Content-Type", "report-type"), "delivery-status", StringComparison.OrdinalIgnoreCase))
+        {
+            var bounced = await BounceAsync(mail, now, cancellationToken);
+            await InsertAsync(new(id, now, sender, subject, messageId, "bounce", bounced, null, signatureText, null, raw), cancellationToken);
+            return new IntakeResult(id, "bounce", null, null, signatureText, bounced is null ? "no message of ours matched" : null);
+        }
+
+        if (TicketTag().Match(subject) is { Success: true } tag
+            && long.TryParse(tag.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticket))
+        {
+            await using var answer = dataSource.CreateCommand("""
+                UPDATE notification_messages SET status = 'answered', status_changed_at = $2,
+                    status_detail = 'reply from ' || $3
+                WHERE ticket = $1 RETURNING id
+                """);
+            answer.Parameters.Add(new() { Value = ticket });
+            answer.Parameters.Add(new() { Value = now });
+            answer.Parameters.Add(new() { Value = sender });
+            if (await answer.ExecuteScalarAsync(cancellationToken) is Guid message)
+            {
+                await InsertAsync(new(id, now, sender, subject, messageId, "reply", message, null, signatureText, null, raw), cancellationToken);
+                LogReply(logger, id, ticket, sender);
+                return new IntakeResult(id, "reply", ticket, null, signatureText, null);
+            }
+        }
+
+        // Not a reply we know: a new report. The report and its intake row are one transaction.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var report = new NpgsqlCommand(
+            "INSERT INTO reports (created_at, sender, subject, body) VALUES ($1, $2, $3, $4) RETURNING id", connection, transaction);
+        report.Parameters.Add(new() { Value = now });
+        report.Parameters.Add(new() { Value = sender });
+        report.Parameters.Add(new() { Value = subject });
+        report.Parameters.Add(new() { Value = (mail.PlainText() ?? "").Replace("\0", "", StringComparison.Ordinal) });
+        var reportId = (long)(await report.ExecuteScalarAsync(cancellationToken))!;
+        await InsertAsync(new(id, now, sender, subject, messageId, "report", null, reportId, signatureText, null, raw), cancellationToken, connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        LogReport(logger, id, reportId, sender);
+        return new IntakeResult(id, "report", null, reportId, signatureText, null);
+    }
+
+    private static string? Sender(MailEntity mail)
+    {
+        var from = mail.Header("From");
+        if (from is null)
+        {
+            return null;
+        }
+
+        var match = AddressPattern().Match(from);
+        return match.Success ? (match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value).ToLowerInvariant() : null;
+    }
+
+    private async Task<SignatureCheck> CheckSignatureAsync(MailEntity mail, string sender, CancellationToken cancellationToken)
+    {
+        if (mail.MediaType != "multipart/signed")
+        {
+            return SignatureCheck.None;
+        }
+
+        var parts = mail.Parts();
+        if (parts.Count != 2 || parts[1].MediaType != "application/pgp-signature")
+        {
+            return SignatureCheck.Invalid;
+        }
+
+        var key = await directory.FindOpenPgpKeyByAddressAsync(sender, cancellationToken);
+        return OpenPgpKeys.Verify(Canonical(parts[0].Raw), parts[1].DecodedBody(), key);
+    }
+
+    /// <summary>RFC 3156 §5: the signed data is the part with CRLF line ends, whatever the MTA delivered.</summary>
+    private static byte[] Canonical(byte[] part)
+    {
+        var text = Encoding.Latin1.GetString(part).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        return Encoding.Latin1.GetBytes(text);
+    }
+
+    /// <summary>RFC 3464: find our message from the DSN's envelope id or the returned headers, and mark it bounced.</summary>
+    private async Task<Guid?> BounceAsync(MailEntity mail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? envelopeId = null, messageId = null, diagnostic = null, action = null;
+        foreach (var part in mail.Parts())
+        {
+            if (part.MediaType == "message/delivery-status")
+            {
+                // Per-message and per-recipient fields are header blocks separated by empty lines.
+                foreach (var line in Encoding.UTF8.GetString(part.DecodedBody()).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+                {
+                    var colon = line.IndexOf(':', StringComparison.Ordinal);
+                    if (colon <= 0)
+                    {
+                        continue;
+                    }
+
+                    var field = line[..colon].Trim();
+                    var value = line[(colon + 1)..].Trim();
+                    if (field.Equals("Original-Envelope-Id", StringComparison.OrdinalIgnoreCase))
+                    {
+                        envelopeId = value;
+                    }
+                    else if (field.Equals("Action", StringComparison.OrdinalIgnoreCase))
+                    {
+                        action ??= value.ToLowerInvariant();
+                    }
+                    else if (field.Equals("Diagnostic-Code", StringComparison.OrdinalIgnoreCase) || (field.Equals("Status", StringComparison.OrdinalIgnoreCase) && diagnostic is null))
+                    {
+                        diagnostic = value;
+                    }
+                }
+            }
+            else if (part.MediaType is "text/rfc822-headers" or "message/rfc822")
+            {
+                messageId ??= MailEntity.Parse(part.DecodedBody()).Header("Message-ID")?.Trim().Trim('<', '>');
+            }
+        }
+
+        if (action is not null && action != "failed")
+        {
+            // "delayed", "delivered", "relayed", "expanded": not a bounce (RFC 3464 §2.3.3).
+            return null;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            UPDATE notification_messages SET status = 'bounced', status_changed_at = $3, status_detail = $4
+            WHERE (idempotency_key = $1 OR message_id = $2) AND status IN ('sent', 'unconfirmed')
+            RETURNING id
+            """);
+        command.Parameters.Add(new() { Value = (object?)envelopeId ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = (object?)messageId ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = "bounced: " + (diagnostic ?? "no diagnostic") });
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    private sealed record IntakeRow(
+        Guid Id, DateTimeOffset ReceivedAt, string? Sender, string? Subject, string? MessageId, string Disposition, Guid? Message, long? Report,
+        string Signature, string? Problem, byte[] Raw);
+
+    private async Task InsertAsync(IntakeRow row, CancellationToken cancellationToken, NpgsqlConnection? connection = null, NpgsqlTransaction? transaction = null)
+    {
+        const string Sql = """
+            INSERT INTO mail_intake (id, received_at, sender, subject, message_id, disposition, message, report, signature, problem, raw)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            """;
+        await using var command = connection is null ? dataSource.CreateCommand(Sql) : new NpgsqlCommand(Sql, connection, transaction);
+        foreach (var value in new object?[]
+                 {
+                     row.Id, row.ReceivedAt, row.Sender, Clean(row.Subject), Clean(row.MessageId), row.Disposition, row.Message, row.Report,
+                     row.Signature, row.Problem, row.Raw,
+                 })
+        {
+            command.Parameters.Add(new() { Value = value ?? DBNull.Value });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string? Clean(string? text) => text?.Replace("\0", "", StringComparison.Ordinal);
+
+    private static string SignatureName(SignatureCheck check) => check switch
+    {
+        SignatureCheck.Valid => "valid",
+        SignatureCheck.Invalid => "invalid",
+        SignatureCheck.UnknownKey => "unknown-key",
+        _ => "none",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail intake {IntakeId}: malformed mail rejected and kept in quarantine: {Reason}")]
+    private static partial void LogQuarantined(ILogger logger, Guid intakeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail intake {IntakeId}: FORGED OR ALTERED signature on mail from {Sender}; flagged")]
+    private static partial void LogForged(ILogger logger, Guid intakeId, string sender);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail intake {IntakeId}: reply to ticket {Ticket} from {Sender}")]
+    private static partial void LogReply(ILogger logger, Guid intakeId, long ticket, string sender);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail intake {IntakeId}: new report {ReportId} from {Sender}")]
+    private static partial void LogReport(ILogger logger, Guid intakeId, long reportId, string sender);
+}

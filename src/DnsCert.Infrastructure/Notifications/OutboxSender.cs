@@ -1,0 +1,326 @@
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using DnsCert.Infrastructure.Notifications.Mail;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DnsCert.Infrastructure.Notifications;
+
+/// <summary>
+/// Drains the outbox, one message per transaction: claim the row (FOR UPDATE SKIP LOCKED, so any number of senders and
+/// server instances share the table), speak SMTP, record the hand-off just before the final ".", and commit the
+/// outcome. A sender that dies mid-transaction releases its lock with its connection; its message then carries a
+/// hand-off row and is marked unconfirmed for the duty officer instead of being sent twice.
+/// </summary>
+public sealed partial class OutboxSender(
+    NpgsqlDataSource dataSource, IOptions<NotificationOptions> options, TimeProvider clock, IHttpClientFactory? httpClients,
+    ILogger<OutboxSender> logger) : IAsyncDisposable
+{
+    private static readonly Meter s_meter = new("DnsCert.Notifications");
+    private static readonly Counter<long> s_sent = s_meter.CreateCounter<long>("dnscert_notifications_sent_total");
+    private static readonly Counter<long> s_failed = s_meter.CreateCounter<long>("dnscert_notifications_failed_total");
+
+    private SmtpClient? _smtp;
+
+    private sealed record Claimed(Guid Id, long Ticket, string MessageId, string IdempotencyKey, string Channel, string Recipient, byte[] Content, int Attempts);
+
+    /// <summary>Sends until nothing is due; returns how many messages were handled.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        while (await SendNextAsync(cancellationToken) == SendOutcome.Handled)
+        {
+            handled++;
+        }
+
+        return handled;
+    }
+
+    public async Task<SendOutcome> SendNextAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Claimed? message = null;
+        await using (var claim = new NpgsqlCommand("""
+            SELECT m.id, m.ticket, m.message_id, m.idempotency_key, m.channel, m.recipient, m.content, m.attempts
+            FROM notification_messages m
+            WHERE m.status = 'queued' AND m.next_attempt_at <= $1
+              AND NOT EXISTS (SELECT 1 FROM notification_handoffs h WHERE h.message = m.id)
+            ORDER BY m.next_attempt_at
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            claim.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                message = new Claimed(reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetInt32(7));
+            }
+        }
+
+        if (message is null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return SendOutcome.Idle;
+        }
+
+        if (message.Channel == MessageFactory.WebhookChannel)
+        {
+            await PostWebhookAsync(connection, transaction, message, cancellationToken);
+            return SendOutcome.Handled;
+        }
+
+        if (_smtp is null)
+        {
+            try
+            {
+                _smtp = await SmtpClient.ConnectAsync(settings.Smtp.ToEndpoint(), cancellationToken);
+            }
+            catch (Exception e) when (e is SmtpTransportException or SmtpCommandException)
+            {
+                // An outage is nobody's message's fault: release the claim without counting an attempt.
+                LogOutage(logger, e.Message);
+                await transaction.RollbackAsync(cancellationToken);
+                return SendOutcome.Outage;
+            }
+        }
+
+        var handedOver = false;
+        try
+        {
+            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, async ct =>
+            {
+                // Committed on its own connection before the final ".": see the class summary.
+                await using var handoff = dataSource.CreateCommand("INSERT INTO notification_handoffs (message, handed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+                handoff.Parameters.Add(new() { Value = message.Id });
+                handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
+                await handoff.ExecuteNonQueryAsync(ct);
+                handedOver = true;
+            }, cancellationToken, envelopeId: message.IdempotencyKey);
+            await FinishAsync(connection, transaction, message, "sent", "accepted by " + settings.Smtp.Host, cancellationToken);
+            s_sent.Add(1);
+        }
+        catch (SmtpCommandException e)
+        {
+            // The server refused this message (a 4yz or 5yz reply): it was not taken, so it may be tried again.
+            await FailAsync(connection, transaction, message, e.Message, e.Reply.IsPermanent, countAttempt: true, cancellationToken);
+            await ResetAsync(cancellationToken);
+        }
+        catch (SmtpTransportException e)
+        {
+            // The connection broke (server stopped, network). Without a 250 the server has not accepted the message
+            // (RFC 5321 §4.1.1.4), so it is retried as soon as the server is back.
+            LogTransportFailure(logger, message.MessageId, handedOver, e.Message);
+            await DropConnectionAsync();
+            await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
+        }
+        catch
+        {
+            // Anything else (the database failed while recording the hand-off, cancellation) leaves the SMTP session
+            // mid-transaction: drop it so the server discards the message, and let the claim roll back.
+            await DropConnectionAsync();
+            throw;
+        }
+
+        return SendOutcome.Handled;
+    }
+
+    /// <summary>
+    /// Marks messages a dead sender had handed over as unconfirmed and alerts the duty officer. Rows still locked belong
+    /// to live senders and are skipped.
+    /// </summary>
+    public async Task<int> SweepUnconfirmedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand("""
+            WITH lost AS (
+                SELECT m.id FROM notification_messages m JOIN notification_handoffs h ON h.message = m.id
+                WHERE m.status = 'queued'
+                FOR UPDATE OF m SKIP LOCKED
+            ), marked AS (
+                UPDATE notification_messages m SET status = 'unconfirmed', status_changed_at = $1,
+                    status_detail = 'the sender stopped after handing the message over; delivery is not confirmed and it is not resent'
+                FROM lost WHERE m.id = lost.id
+                RETURNING m.id
+            ), alerts AS (
+                INSERT INTO notification_alerts (id, message, kind, detail, created_at)
+                SELECT gen_random_uuid(), id, 'unconfirmed', 'delivery not confirmed: check with the recipient', $1 FROM marked
+            )
+            DELETE FROM notification_handoffs h USING marked WHERE h.message = marked.id
+            """);
+        command.Parameters.Add(new() { Value = now });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task PostWebhookAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Claimed message, CancellationToken cancellationToken)
+    {
+        var secret = options.Value.WebhookSecret;
+        if (httpClients is null || string.IsNullOrEmpty(secret))
+        {
+            await FailAsync(connection, transaction, message, "webhooks are not configured (Notifications:WebhookSecret)", permanent: true, countAttempt: true, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, message.Recipient) { Content = new ByteArrayContent(message.Content) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(message.Content, secret, clock.GetUtcNow()));
+            // The receiver drops a repeat it has seen: retries after a lost answer do not duplicate.
+            request.Headers.Add("Idempotency-Key", message.IdempotencyKey);
+            using var client = httpClients.CreateClient(nameof(OutboxSender));
+            using var response = await client.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                await FinishAsync(connection, transaction, message, "sent", $"HTTP {(int)response.StatusCode}", cancellationToken);
+                s_sent.Add(1);
+            }
+            else
+            {
+                var permanent = (int)response.StatusCode is >= 400 and < 500 and not 408 and not 429;
+                await FailAsync(connection, transaction, message, $"HTTP {(int)response.StatusCode}", permanent, countAttempt: true, cancellationToken);
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken);
+        }
+    }
+
+    private async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Claimed message, string status, string detail, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    "UPDATE notification_messages SET status = $2, status_detail = $3, attempts = attempts + 1, sent_at = $4, status_changed_at = $4 WHERE id = $1")
+                {
+                    Parameters = { new() { Value = message.Id }, new() { Value = status }, new() { Value = detail }, new() { Value = now } },
+                },
+                new NpgsqlBatchCommand("DELETE FROM notification_handoffs WHERE message = $1") { Parameters = { new() { Value = message.Id } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task FailAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Claimed message, string error, bool permanent, bool countAttempt,
+        CancellationToken cancellationToken, bool retryNow = false)
+    {
+        var settings = options.Value.Outbox;
+        var now = clock.GetUtcNow();
+        var attempts = message.Attempts + (countAttempt ? 1 : 0);
+        var dead = permanent || attempts >= settings.MaxAttempts;
+        var next = retryNow ? now : now + Backoff(attempts, settings);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            UPDATE notification_messages SET status = $2, status_detail = $3, attempts = $4, next_attempt_at = $5, status_changed_at = $6
+            WHERE id = $1
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = message.Id }, new() { Value = dead ? "failed" : "queued" }, new() { Value = Truncate(error) },
+                new() { Value = attempts }, new() { Value = next }, new() { Value = now },
+            },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM notification_handoffs WHERE message = $1") { Parameters = { new() { Value = message.Id } } });
+        if (dead)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "INSERT INTO notification_alerts (id, message, kind, detail, created_at) VALUES ($1, $2, 'dead-letter', $3, $4)")
+            {
+                Parameters =
+                {
+                    new() { Value = Guid.CreateVersion7(now) }, new() { Value = message.Id },
+                    new() { Value = Truncate($"message {message.MessageId} to {message.Recipient} given up after {attempts} attempts: {error}") },
+                    new() { Value = now },
+                },
+            });
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        s_failed.Add(1);
+        if (dead)
+        {
+            LogDeadLetter(logger, message.MessageId, message.Recipient, attempts, error);
+        }
+        else
+        {
+            LogRetry(logger, message.MessageId, attempts, next, error);
+        }
+    }
+
+    /// <summary>Exponential: base × 2^(attempt−1), ±20 % jitter so many failures do not return at once, capped.</summary>
+    public static TimeSpan Backoff(int attempts, OutboxOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var seconds = Math.Min(settings.RetryMaxSeconds, settings.RetryBaseSeconds * Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
+
+    private async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _smtp!.ResetAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is SmtpTransportException or SmtpCommandException)
+        {
+            await DropConnectionAsync();
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_smtp is not null)
+        {
+            await _smtp.DisposeAsync();
+            _smtp = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_smtp is not null)
+        {
+            await _smtp.QuitAsync(CancellationToken.None);
+            await DropConnectionAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP server unreachable, sending paused: {Reason}")]
+    private static partial void LogOutage(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection lost while sending {MessageId} (handed over: {HandedOver}); will retry: {Reason}")]
+    private static partial void LogTransportFailure(ILogger logger, string messageId, bool handedOver, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} attempt {Attempts} failed; next try at {Next}: {Reason}")]
+    private static partial void LogRetry(ILogger logger, string messageId, int attempts, DateTimeOffset next, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "DEAD LETTER: message {MessageId} to {Recipient} given up after {Attempts} attempts; duty officer alerted: {Reason}")]
+    private static partial void LogDeadLetter(ILogger logger, string messageId, string recipient, int attempts, string reason);
+}
+
+/// <summary>The outcome of one <see cref="OutboxSender.SendNextAsync"/>.</summary>
+public enum SendOutcome
+{
+    /// <summary>Nothing is due.</summary>
+    Idle,
+
+    /// <summary>One message was handled (sent, retried later or dead-lettered).</summary>
+    Handled,
+
+    /// <summary>The SMTP server cannot be reached; nothing was claimed. Wait before trying again.</summary>
+    Outage,
+}

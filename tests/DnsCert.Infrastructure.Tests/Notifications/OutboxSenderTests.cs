@@ -1,0 +1,163 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using DnsCert.Core.Notifications;
+using DnsCert.Core.Visibility;
+using DnsCert.Infrastructure.Notifications;
+using DnsCert.Infrastructure.Notifications.Mail;
+using DnsCert.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace DnsCert.Infrastructure.Tests.Notifications;
+
+/// <summary>The sender against a real SMTP server: STARTTLS, refusals, retries, dead letters; and signed webhooks.</summary>
+public sealed class OutboxSenderTests : IAsyncLifetime
+{
+    private NpgsqlDataSource _db = null!;
+
+    public async Task InitializeAsync() => _db = await MigratedDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static NotificationOptions Settings(SmtpSink sink, int maxAttempts = 8) => new()
+    {
+        Enabled = true,
+        FromAddress = "team@dnscert.test",
+        WebhookSecret = "a webhook secret of at least thirty-two characters",
+        Smtp = new SmtpOptions { Host = sink.Host, Port = sink.Port, StartTls = StartTlsPolicy.Never, ConnectTimeoutSeconds = 5, CommandTimeoutSeconds = 10 },
+        Outbox = new OutboxOptions { MaxAttempts = maxAttempts, RetryBaseSeconds = 60 },
+    };
+
+    private async Task<OutboxMessage> QueueAsync(NotificationOptions settings, Recipient recipient)
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(settings);
+        var message = new MessageFactory(options, new TeamKey((OpenPgpSigner?)null)).Create(new OutgoingNotification(
+            Guid.NewGuid().ToString("N"), Guid.NewGuid(), NotificationKind.ShiftReminder, Tlp.Clear, recipient,
+            [new Dictionary<string, string> { ["shift"] = "S-7", ["starts"] = "a", ["ends"] = "b", ["timezone"] = "UTC" }]),
+            Random.Shared.NextInt64(1, long.MaxValue / 2), DateTimeOffset.UtcNow);
+        await OutboxWriter.InsertManyAsync(_db, [message], DateTimeOffset.UtcNow.AddSeconds(-1), default);
+        return message;
+    }
+
+    private OutboxSender Sender(NotificationOptions settings, IHttpClientFactory? http = null) =>
+        new(_db, Microsoft.Extensions.Options.Options.Create(settings), TimeProvider.System, http, NullLogger<OutboxSender>.Instance);
+
+    private async Task<(string Status, int Attempts, long Alerts)> StateAsync(Guid id)
+    {
+        await using var command = _db.CreateCommand(
+            "SELECT status, attempts, (SELECT count(*) FROM notification_alerts a WHERE a.message = m.id AND a.kind = 'dead-letter') FROM notification_messages m WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2));
+    }
+
+    [Fact]
+    public async Task Starttls_with_a_pinned_certificate_delivers_and_required_tls_without_an_offer_is_an_outage()
+    {
+        var directory = Directory.CreateTempSubdirectory("dnscert-tls-").FullName;
+        var (certificate, key) = TestCertificate.Create(directory);
+        await using (var tls = await SmtpSink.StartAsync(certificate, key))
+        {
+            var settings = Settings(tls);
+            settings.Smtp.StartTls = StartTlsPolicy.Required;
+            settings.Smtp.HeloName = "dnscert.test";
+            using var pem = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificate));
+            settings.Smtp.PinnedCertificateSha256 = pem.GetCertHashString(HashAlgorithmName.SHA256);
+            var message = await QueueAsync(settings, new Recipient("duty@dnscert.test", "", ["en"], null));
+            await using var sender = Sender(settings);
+            (await sender.SendNextAsync(default)).ShouldBe(SendOutcome.Handled);
+            (await StateAsync(message.Id)).Status.ShouldBe("sent");
+            SmtpSink.MessageId(tls.Messages().ShouldHaveSingleItem()).ShouldBe(message.MessageId);
+        }
+
+        await using var plain = await SmtpSink.StartAsync();
+        var required = Settings(plain);
+        required.Smtp.StartTls = StartTlsPolicy.Required;
+        await QueueAsync(required, new Recipient("duty@dnscert.test", "", ["en"], null));
+        await using var refused = Sender(required);
+        (await refused.SendNextAsync(default)).ShouldBe(SendOutcome.Outage);
+        plain.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_550_is_a_dead_letter_at_once_and_a_451_is_retried_with_backoff_until_max_attempts()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var settings = Settings(sink, maxAttempts: 2);
+        var rejected = await QueueAsync(settings, new Recipient("reject@operator.test", "", ["en"], null));
+        var deferred = await QueueAsync(settings, new Recipient("defer@operator.test", "", ["en"], null));
+        await using var sender = Sender(settings);
+        (await sender.DrainAsync(default)).ShouldBe(2);
+
+        (await StateAsync(rejected.Id)).ShouldBe(("failed", 1, 1L));
+        (await StateAsync(deferred.Id)).ShouldBe(("queued", 1, 0L));
+        await using (var due = _db.CreateCommand("SELECT next_attempt_at > now() + interval '40 seconds' FROM notification_messages WHERE id = $1"))
+        {
+            due.Parameters.Add(new() { Value = deferred.Id });
+            ((bool)(await due.ExecuteScalarAsync())!).ShouldBeTrue("backed off about RetryBaseSeconds");
+        }
+
+        (await sender.DrainAsync(default)).ShouldBe(0, "not due yet");
+        await using (var now = _db.CreateCommand("UPDATE notification_messages SET next_attempt_at = now() WHERE id = $1"))
+        {
+            now.Parameters.Add(new() { Value = deferred.Id });
+            await now.ExecuteNonQueryAsync();
+        }
+
+        (await sender.DrainAsync(default)).ShouldBe(1);
+        (await StateAsync(deferred.Id)).ShouldBe(("failed", 2, 1L));
+        var alerts = await new DeliveryTracking(_db).OpenAlertsAsync(default);
+        alerts.Count(a => a.Kind == "dead-letter").ShouldBe(2);
+        sink.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Backoff_doubles_within_jitter_and_is_capped()
+    {
+        var settings = new OutboxOptions { RetryBaseSeconds = 60, RetryMaxSeconds = 3600 };
+        OutboxSender.Backoff(1, settings).TotalSeconds.ShouldBeInRange(48, 72);
+        OutboxSender.Backoff(3, settings).TotalSeconds.ShouldBeInRange(192, 288);
+        OutboxSender.Backoff(20, settings).TotalSeconds.ShouldBeInRange(2880, 4320);
+    }
+
+    [Fact]
+    public async Task A_machine_recipient_gets_json_with_a_signature_its_secret_verifies()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var settings = Settings(sink);
+        var port = FreePort.Next();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        listener.Start();
+        var message = await QueueAsync(settings, new Recipient("", "", ["pt"], null, new Uri($"http://127.0.0.1:{port}/hook/")));
+        var received = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var result = (body.ToArray(), context.Request.Headers[WebhookSignature.HeaderName], context.Request.Headers["Idempotency-Key"]);
+            context.Response.StatusCode = 204;
+            context.Response.Close();
+            return result;
+        });
+        await using var sender = Sender(settings, new PlainClients());
+        (await sender.SendNextAsync(default)).ShouldBe(SendOutcome.Handled);
+        var (json, signature, idempotency) = await received;
+        WebhookSignature.Verify(json, settings.WebhookSecret!, signature, DateTimeOffset.UtcNow, WebhookSignature.DefaultTolerance).ShouldBeTrue();
+        WebhookSignature.Verify(json, "another secret of at least thirty-two characters", signature, DateTimeOffset.UtcNow, WebhookSignature.DefaultTolerance).ShouldBeFalse();
+        WebhookSignature.Verify(json, settings.WebhookSecret!, signature, DateTimeOffset.UtcNow.AddMinutes(10), WebhookSignature.DefaultTolerance).ShouldBeFalse("replayed too late");
+        idempotency.ShouldBe(message.IdempotencyKey);
+        var document = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        document.GetProperty("Tlp").GetString().ShouldBe("TLP:CLEAR");
+        document.GetProperty("Language").GetString().ShouldBe("pt");
+        (await StateAsync(message.Id)).Status.ShouldBe("sent");
+    }
+
+    /// <summary>A plain client per call, as the host's factory gives one.</summary>
+    private sealed class PlainClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
+    }
+}
