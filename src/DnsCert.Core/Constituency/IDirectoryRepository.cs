@@ -24,7 +24,10 @@ public sealed record OrganisationDetails(
     IReadOnlyList<AssetClaim> Claims,
     IReadOnlyList<PendingContactChange> PendingChanges,
     string? BackEndOperatorName,
-    IReadOnlyList<(Guid Id, string Name)> AccreditedRegistrars);
+    IReadOnlyList<RelatedOrganisation> AccreditedRegistrars);
+
+/// <summary>Another organisation named by a relationship (a registry's accredited registrar).</summary>
+public sealed record RelatedOrganisation(Guid Id, string Name);
 
 /// <summary>An entry of an organisation's history, read from the audit log.</summary>
 public sealed record DirectoryHistoryEntry(DateTimeOffset At, string Actor, string Action, IReadOnlyDictionary<string, string?> Details);

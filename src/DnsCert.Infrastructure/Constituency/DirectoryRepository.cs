@@ -156,7 +156,7 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         }
 
         string? backEnd = null;
-        var registrars = new List<(Guid, string)>();
+        var registrars = new List<RelatedOrganisation>();
         await using (var command = new NpgsqlCommand(
             """
             SELECT 'b', id, name FROM organisations WHERE id = $2
@@ -175,7 +175,7 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
                 }
                 else
                 {
-                    registrars.Add((reader.GetGuid(1), reader.GetString(2)));
+                    registrars.Add(new RelatedOrganisation(reader.GetGuid(1), reader.GetString(2)));
                 }
             }
         }
@@ -323,7 +323,18 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             insert.Add(registryId);
             insert.Add(registrarId);
             insert.AddTime(time.GetUtcNow());
-            await ExecuteAsync(insert, "registrar", cancellationToken);
+            try
+            {
+                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return; // already accredited: nothing changed, nothing to audit
+                }
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                throw new ValidationException("registrar", "no such organisation");
+            }
+
             await AuditAsync(connection, transaction, actor, "organisation.registrar-accredited", registryId,
                 new() { ["registrar_id"] = registrarId.ToString() });
         }, cancellationToken);

@@ -144,6 +144,25 @@ public class DirectoryEditingTests
     }
 
     [Fact]
+    public async Task Relationships_name_the_back_end_operator_and_accredited_registrars()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        var backEnd = await service.CreateOrganisationAsync(s_staff, new OrganisationInput("Back End Ltd", OrganisationKind.RegistryBackEndOperator, IcannRegion.Europe, "IE", ["en"], "Europe/Dublin", false), s_actor, default);
+        var registrar = await service.CreateOrganisationAsync(s_staff, new OrganisationInput("Registrar SA", OrganisationKind.Registrar, IcannRegion.Africa, "SN", ["fr"], "Africa/Dakar", true), s_actor, default);
+
+        await repository.SetBackEndOperatorAsync(org, backEnd, s_actor, default);
+        await repository.AddAccreditationAsync(org, registrar, s_actor, default);
+        await repository.AddAccreditationAsync(org, registrar, s_actor, default);
+
+        var details = (await repository.GetAsync(s_staff, org, default))!;
+        details.BackEndOperatorName.ShouldBe("Back End Ltd");
+        details.AccreditedRegistrars.ShouldBe([new RelatedOrganisation(registrar, "Registrar SA")]);
+        (await Should.ThrowAsync<ValidationException>(() => repository.SetBackEndOperatorAsync(org, org, s_actor, default))).Field.ShouldBe("backEndOperator");
+        (await Should.ThrowAsync<ValidationException>(() => repository.AddAccreditationAsync(org, Guid.NewGuid(), s_actor, default))).Field.ShouldBe("registrar");
+    }
+
+    [Fact]
     public async Task Reach_test_answers_through_the_token_and_reports_who_never_answered()
     {
         var (db, service, _, org) = await SetUpAsync();

@@ -123,6 +123,34 @@ public class DirectoryImportTests
         }
     }
 
+    [Fact]
+    public async Task A_contact_changed_by_hand_keeps_its_manual_fields_when_the_source_changes()
+    {
+        await using var db = await MigratedDatabase.CreateAsync();
+        var importer = new DirectoryImporter(db, TimeProvider.System);
+        var repository = new DirectoryRepository(db, TimeProvider.System);
+        static IReadOnlyList<ImportOrganisation> Csv(string phone) => DirectoryCsv.Read(new StringReader($"""
+            organisation,kind,region,country,languages,time_zone,item,item_kind,value,email,phone,language
+            Registre,cctld-registry,africa,SN,fr,Africa/Dakar,organisation,,,,,
+            Registre,,,,,,contact,emergency;technical,NOC,noc@nic.sn.example,{phone},fr
+            """));
+        await importer.ImportAsync(RecordSources.Csv, Csv("+221 33 000 00 00"), complete: false, s_actor, null, default);
+        (await importer.ImportAsync(RecordSources.Csv, Csv("+221 33 000 00 00"), complete: false, s_actor, null, default)).ChangedNothing.ShouldBeTrue();
+        var organisation = (await repository.SearchAsync(s_staff, new DirectorySearch("Registre"), default)).Single();
+        var contact = (await repository.GetAsync(s_staff, organisation.Id, default))!.Contacts.Single();
+        await repository.UpdateContactAsync(contact.Id, new ContactInput("NOC Dakar", true, [ContactRole.Emergency], "noc@nic.sn.example",
+            contact.Phone, "fr", null, "24x7", new DateOnly(2026, 11, 1)), null, s_actor, default);
+
+        var changed = await importer.ImportAsync(RecordSources.Csv, Csv("+221 33 111 11 11"), complete: false, s_actor, null, default);
+
+        changed.ContactsWritten.ShouldBe(1);
+        var after = (await repository.GetAsync(s_staff, organisation.Id, default))!.Contacts.Single();
+        after.Name.ShouldBe("NOC Dakar");
+        after.Phone.ShouldBe("+221330000000");
+        after.WorkingHours.ShouldBe("24x7");
+        after.Source.ShouldBe(RecordSources.Csv);
+    }
+
     internal static List<string> ReadLines(string gz)
     {
         using var stream = new System.IO.Compression.GZipStream(File.OpenRead(gz), System.IO.Compression.CompressionMode.Decompress);
