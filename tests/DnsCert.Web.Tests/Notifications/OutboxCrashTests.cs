@@ -82,7 +82,22 @@ public sealed class OutboxCrashTests
         }
 
         var counts = sink.CountByMessageId();
-        counts.Count.ShouldBe(Messages, "every message arrives");
+        await using (var all = db.CreateCommand("SELECT message_id, status, attempts, coalesce(status_detail, '') FROM notification_messages"))
+        await using (var reader = await all.ExecuteReaderAsync())
+        {
+            var missing = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                if (!counts.ContainsKey(reader.GetString(0)))
+                {
+                    missing.Add($"{reader.GetString(0)} {reader.GetString(1)} attempts={reader.GetInt32(2)} {reader.GetString(3)}");
+                }
+            }
+
+            missing.ShouldBeEmpty("every message arrives");
+        }
+
+        counts.Count.ShouldBe(Messages);
         counts.Where(c => c.Value != 1).ShouldBeEmpty("and none twice");
         (await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status IN ('sent', 'unconfirmed')")).ShouldBe(Messages);
         (await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status = 'failed'")).ShouldBe(0);

@@ -169,7 +169,7 @@ public sealed class SmtpClient : IAsyncDisposable
     /// final "." — the last moment the message can still be abandoned — so the caller can record the hand-off.
     /// </summary>
     public async Task<SmtpReply> SendAsync(
-        string from, IReadOnlyList<string> recipients, byte[] message, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken,
+        string from, IReadOnlyList<string> recipients, byte[] message, Action? beforeCommit, CancellationToken cancellationToken,
         string? envelopeId = null)
     {
         ArgumentNullException.ThrowIfNull(recipients);
@@ -206,13 +206,20 @@ public sealed class SmtpClient : IAsyncDisposable
 
         await CommandAsync("DATA", 354, cancellationToken);
         await WriteDotStuffedAsync(message, cancellationToken);
-        if (beforeCommit is not null)
+        try
         {
-            await beforeCommit(cancellationToken);
+            // Synchronous on purpose, with nothing in between: a process killed after the caller recorded the
+            // hand-off and before the "." left has lost the message, so that stretch must not wait for a thread-pool
+            // hop. Once the "." is in the socket buffer the kernel delivers it even if the process dies.
+            beforeCommit?.Invoke();
+            _stream!.Write(".\r\n"u8);
+            _stream.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
         }
 
-        await _stream!.WriteAsync(".\r\n"u8.ToArray(), cancellationToken);
-        await _stream.FlushAsync(cancellationToken);
         var reply = await ReadReplyAsync(cancellationToken);
         if (reply.Code != 250)
         {
