@@ -92,8 +92,8 @@ public sealed partial class OutboxSender(
         var handedOver = false;
         try
         {
-            // The hand-off marker is committed on its own connection, opened beforehand so that only its one round
-            // trip stands between the commit and the final "." (see the class summary and SmtpClient.SendAsync).
+            // The hand-off marker is committed on its own connection, opened and prepared beforehand, so that sending
+            // it and sending the final "." are adjacent (see the class summary and SmtpClient.SendAsync).
             await using var markerConnection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var handoff = new NpgsqlCommand(
                 "INSERT INTO notification_handoffs (message, handed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", markerConnection);
@@ -102,8 +102,8 @@ public sealed partial class OutboxSender(
             await handoff.PrepareAsync(cancellationToken);
             await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, () =>
             {
-                handoff.ExecuteNonQuery();
                 handedOver = true;
+                return handoff.ExecuteNonQueryAsync(cancellationToken);
             }, cancellationToken, envelopeId: message.IdempotencyKey);
             await FinishAsync(connection, transaction, message, "sent", "accepted by " + settings.Smtp.Host, cancellationToken);
             s_sent.Add(1);
