@@ -92,14 +92,18 @@ public sealed partial class OutboxSender(
         var handedOver = false;
         try
         {
-            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, async ct =>
+            // The hand-off marker is committed on its own connection, opened and prepared beforehand, so that sending
+            // it and sending the final "." are adjacent (see the class summary and SmtpClient.SendAsync).
+            await using var markerConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var handoff = new NpgsqlCommand(
+                "INSERT INTO notification_handoffs (message, handed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", markerConnection);
+            handoff.Parameters.Add(new() { Value = message.Id });
+            handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            await handoff.PrepareAsync(cancellationToken);
+            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, () =>
             {
-                // Committed on its own connection before the final ".": see the class summary.
-                await using var handoff = dataSource.CreateCommand("INSERT INTO notification_handoffs (message, handed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING");
-                handoff.Parameters.Add(new() { Value = message.Id });
-                handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
-                await handoff.ExecuteNonQueryAsync(ct);
                 handedOver = true;
+                return handoff.ExecuteNonQueryAsync(cancellationToken);
             }, cancellationToken, envelopeId: message.IdempotencyKey);
             await FinishAsync(connection, transaction, message, "sent", "accepted by " + settings.Smtp.Host, cancellationToken);
             s_sent.Add(1);

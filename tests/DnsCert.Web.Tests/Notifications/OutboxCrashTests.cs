@@ -10,14 +10,17 @@ namespace DnsCert.Web.Tests.Notifications;
 
 /// <summary>
 /// 10,000 queued messages; the SMTP server is stopped and started again, and the DnsCert server (a real process) is
-/// killed with SIGKILL in the middle: every message arrives exactly once, counted in the Maildir by Message-ID.
+/// killed with SIGKILL in the middle: no message arrives twice (counted in the Maildir by Message-ID), and every
+/// message arrives except those the kill caught between recording the hand-off and writing the final "." — at most one
+/// per worker, each marked unconfirmed with an alert for the duty officer. Exactly-once over an arbitrary kill is not
+/// achievable with plain SMTP; most runs lose none.
 /// </summary>
 public sealed class OutboxCrashTests
 {
     private const int Messages = 10_000;
 
     [Fact]
-    public async Task Every_message_arrives_exactly_once_through_an_smtp_outage_and_a_sigkill()
+    public async Task No_message_arrives_twice_and_none_is_lost_silently_through_an_smtp_outage_and_a_sigkill()
     {
         var database = await TestDatabase.CreateAsync();
         await using var db = NpgsqlDataSource.Create(database);
@@ -82,10 +85,33 @@ public sealed class OutboxCrashTests
         }
 
         var counts = sink.CountByMessageId();
-        counts.Count.ShouldBe(Messages, "every message arrives");
-        counts.Where(c => c.Value != 1).ShouldBeEmpty("and none twice");
+        counts.Where(c => c.Value != 1).ShouldBeEmpty("no message arrives twice");
+        var missing = new List<string>();
+        await using (var all = db.CreateCommand("""
+            SELECT m.message_id, m.status, EXISTS (SELECT 1 FROM notification_alerts a WHERE a.message = m.id AND a.kind = 'unconfirmed')
+            FROM notification_messages m
+            """))
+        await using (var reader = await all.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (!counts.ContainsKey(reader.GetString(0)))
+                {
+                    // The one inconsistent state a kill can leave (see docs/notifications.md, "The outbox"): the hand-off
+                    // was recorded, the "." never left. It must be flagged for the duty officer, never silent.
+                    reader.GetString(1).ShouldBe("unconfirmed", $"{reader.GetString(0)} did not arrive and is not flagged");
+                    reader.GetBoolean(2).ShouldBeTrue($"{reader.GetString(0)} has no alert");
+                    missing.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        // At most the messages in flight at the kill (one per worker) can be in that state.
+        missing.Count.ShouldBeLessThanOrEqualTo(4, string.Join(", ", missing));
+        counts.Count.ShouldBe(Messages - missing.Count);
         (await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status IN ('sent', 'unconfirmed')")).ShouldBe(Messages);
         (await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status = 'failed'")).ShouldBe(0);
+        Console.WriteLine($"crash test: {counts.Count} arrived exactly once, {missing.Count} unconfirmed (killed between hand-off record and '.')");
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql)

@@ -169,7 +169,7 @@ public sealed class SmtpClient : IAsyncDisposable
     /// final "." — the last moment the message can still be abandoned — so the caller can record the hand-off.
     /// </summary>
     public async Task<SmtpReply> SendAsync(
-        string from, IReadOnlyList<string> recipients, byte[] message, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken,
+        string from, IReadOnlyList<string> recipients, byte[] message, Func<Task>? beforeCommit, CancellationToken cancellationToken,
         string? envelopeId = null)
     {
         ArgumentNullException.ThrowIfNull(recipients);
@@ -206,13 +206,27 @@ public sealed class SmtpClient : IAsyncDisposable
 
         await CommandAsync("DATA", 354, cancellationToken);
         await WriteDotStuffedAsync(message, cancellationToken);
-        if (beforeCommit is not null)
+        Task? handOff;
+        try
         {
-            await beforeCommit(cancellationToken);
+            // The caller's hand-off record is started (its bytes are on their way to the database) and the "." is
+            // written right after, without waiting for the database's answer: a process killed between the two
+            // leaves one inconsistent state, and this keeps that stretch to two adjacent system calls. Once the "."
+            // is in the socket buffer the kernel delivers it even if the process dies.
+            handOff = beforeCommit?.Invoke();
+            _stream!.Write(".\r\n"u8);
+            _stream.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
         }
 
-        await _stream!.WriteAsync(".\r\n"u8.ToArray(), cancellationToken);
-        await _stream.FlushAsync(cancellationToken);
+        if (handOff is not null)
+        {
+            await handOff;
+        }
+
         var reply = await ReadReplyAsync(cancellationToken);
         if (reply.Code != 250)
         {
