@@ -1,5 +1,5 @@
 -- DNS health monitoring, server side (issue 6): raw probe results, the batches agents sent them in, zone state with its
--- change history, and daily SLA aggregates (dns-health.md part b).
+-- change history, daily SLA aggregates (dns-health.md part b), and watched zones with their approved baseline and change records.
 
 -- Raw probe results, one row per probe, partitioned by UTC day of the measurement time (not the arrival time), so a
 -- late result lands in its own day and retention is a DROP TABLE of whole days. Partitions are named
@@ -94,3 +94,35 @@ CREATE TABLE sla_address_daily (
     computed_at          timestamptz NOT NULL,
     PRIMARY KEY (zone, server_name, address, day)
 );
+
+-- Watched zones (issue 6) with their approved delegation baseline (NS set, glue, DS set; a Monitoring.Changes
+-- DelegationSnapshot as JSON). A new baseline is proposed, then approved by a different person (four eyes); until then
+-- the old one stays in force. created_by / approved_by name users; no foreign key, as in the audit log.
+CREATE TABLE watched_zones (
+    zone                 text        PRIMARY KEY CHECK (zone = lower(zone) AND right(zone, 1) = '.' AND char_length(zone) <= 254),
+    interval_seconds     integer     NOT NULL DEFAULT 60 CHECK (interval_seconds BETWEEN 10 AND 86400),
+    added_at             timestamptz NOT NULL,
+    baseline             jsonb,
+    baseline_approved_at timestamptz,
+    baseline_approved_by uuid,
+    proposed_baseline    jsonb,
+    proposed_at          timestamptz,
+    proposed_by          uuid,
+    CHECK ((proposed_baseline IS NULL) = (proposed_by IS NULL))
+);
+
+-- Announced delegation changes: the delegation expected after the change and its window. Approved by someone other
+-- than its author; an approved record whose expectation matches exactly turns the change into a non-alarm.
+CREATE TABLE zone_change_records (
+    id          uuid        PRIMARY KEY,
+    zone        text        NOT NULL REFERENCES watched_zones (zone) ON DELETE CASCADE,
+    reference   text        NOT NULL CHECK (char_length(reference) BETWEEN 1 AND 200),
+    expected    jsonb       NOT NULL,
+    valid_from  timestamptz NOT NULL,
+    valid_until timestamptz NOT NULL CHECK (valid_until > valid_from),
+    created_by  uuid        NOT NULL,
+    created_at  timestamptz NOT NULL,
+    approved_by uuid CHECK (approved_by IS NULL OR approved_by <> created_by),
+    approved_at timestamptz
+);
+CREATE INDEX zone_change_records_zone ON zone_change_records (zone, valid_until);
