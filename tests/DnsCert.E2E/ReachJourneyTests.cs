@@ -116,5 +116,12 @@ public class ReachJourneyTests(MailingConsoleServer server) : IClassFixture<Mail
 
         (await page.Locator("#rate-over-time li").CountAsync()).ShouldBe(3);
         await ConsoleServer.ScreenshotAsync(page, "32-reach-report");
+
+        // The organisation page shows the delivery of its reach message (staff view).
+        await page.ClickAsync($"#never-answered li:has-text('{links.Keys.Except(answering, StringComparer.OrdinalIgnoreCase).First()}') a");
+        await page.WaitForSelectorAsync("#delivery-counts");
+        (await page.InnerTextAsync("#delivery-counts")).ShouldContain("sent 1");
+        (await page.InnerTextAsync("#deliveries")).ShouldContain("Lab reach test");
+        await ConsoleServer.ScreenshotAsync(page, "33-organisation-deliveries");
     }
 }
