@@ -122,6 +122,30 @@ public sealed class ConstituencyWiringTests : IAsyncLifetime
         var report = (await reach.ReportAsync(campaign, default))!;
         report.Rate.ShouldBe(0.5);
         report.NeverAnswered.Single().Email.ShouldBe("noc@agence.test");
+        var statuses = (await new DeliveryTracking(_db).ListAsync(_org, null, 10, default)).ToDictionary(d => d.Recipient, d => d.Status);
+        statuses["permanence@agence.test"].ShouldBe("answered");
+        statuses["noc@agence.test"].ShouldBe("sent");
+    }
+
+    [Fact]
+    public async Task A_reply_keeping_the_ticket_tag_answers_the_reach_test()
+    {
+        await AddContactAsync("NOC", "noc@agence.test", "fr", ContactRole.Emergency);
+        await AddContactAsync("Permanence", "permanence@agence.test", null, ContactRole.Emergency);
+        var options = Options.Create(new NotificationOptions { Enabled = true, FromAddress = "team@dnscert.test" });
+        var mailer = new OutboxReachMailer(_db, new MessageFactory(options, new TeamKey(options)), Directory, TimeProvider.System);
+        var reach = new ReachTestService(new ReachTestStore(_db), mailer, TimeProvider.System);
+        var campaign = await reach.StartAsync("By reply", [_org], new Uri("https://dnscert.test/"), s_actor, default);
+        var noc = (await new DeliveryTracking(_db).ListAsync(_org, null, 10, default)).Single(d => d.Recipient == "noc@agence.test");
+
+        var reply = $"From: NOC <noc@agence.test>\r\nTo: team@dnscert.test\r\nSubject: Re: {Core.Notifications.NotificationRenderer.Tag(noc.Ticket)} " +
+            "Test de joignabilite\r\nMessage-ID: <reply-1@agence.test>\r\n\r\nNous sommes la.\r\n";
+        var intake = new MailIntake(_db, Directory, TimeProvider.System, NullLogger<MailIntake>.Instance);
+        (await intake.AcceptAsync(System.Text.Encoding.UTF8.GetBytes(reply), default)).Disposition.ShouldBe("reply");
+
+        var report = (await reach.ReportAsync(campaign, default))!;
+        report.Campaign.Answered.ShouldBe(1);
+        report.NeverAnswered.Single().Email.ShouldBe("permanence@agence.test");
     }
 
     [Fact]
