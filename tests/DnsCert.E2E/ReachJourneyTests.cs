@@ -123,5 +123,11 @@ public class ReachJourneyTests(MailingConsoleServer server) : IClassFixture<Mail
         (await page.InnerTextAsync("#delivery-counts")).ShouldContain("sent 1");
         (await page.InnerTextAsync("#deliveries")).ShouldContain("Lab reach test");
         await ConsoleServer.ScreenshotAsync(page, "33-organisation-deliveries");
+
+        // …and an answered recipient's message as answered.
+        await page.GotoAsync(report);
+        await page.ClickAsync($"#stale li:has-text('{answering[0]}') a");
+        await page.WaitForSelectorAsync("#delivery-counts");
+        (await page.InnerTextAsync("#delivery-counts")).ShouldContain("answered 1");
     }
 }
