@@ -39,19 +39,19 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IReachTestStore, ReachTestStore>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ReachTestService>();
-        services.TryAddSingleton<IReachMailer, UnwiredReachMailer>();
         return services;
     }
 
     /// <summary>
-    /// Registers the notification pipeline with settings from the <c>Notifications</c> section. The recipient
-    /// directory is the constituency's; until one is registered, a stand-in keeps directives pending.
+    /// Registers the notification pipeline with settings from the <c>Notifications</c> section. Recipients are resolved
+    /// through the constituency directory, and reach tests are sent through the outbox.
     /// </summary>
     public static IServiceCollection AddDnsCertNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
-        services.TryAddSingleton<IRecipientDirectory, UnwiredRecipientDirectory>();
+        services.TryAddSingleton<IRecipientDirectory, ConstituencyRecipientDirectory>();
+        services.TryAddSingleton<IReachMailer, OutboxReachMailer>();
         services.AddSingleton(sp => new NotificationRules(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Rules));
         services.AddSingleton<IDirectiveStore, DirectiveStore>();
         services.AddSingleton<RaiseNotification>();

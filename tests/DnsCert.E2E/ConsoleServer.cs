@@ -11,7 +11,7 @@ namespace DnsCert.E2E;
 /// One real DnsCert server over HTTPS on a fresh database, its first administrator created by the CLI exactly as
 /// `./dnscert up` does, and one headless Chromium. Screenshots go to artifacts/e2e/.
 /// </summary>
-public sealed partial class ConsoleServer : IAsyncLifetime
+public partial class ConsoleServer : IAsyncLifetime
 {
     private Process? _server;
     private IPlaywright? _playwright;
@@ -26,7 +26,7 @@ public sealed partial class ConsoleServer : IAsyncLifetime
 
     public static string Screenshots { get; } = Path.Combine(RepoPaths.Root, "artifacts", "e2e");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
         var cli = await ProcessRunner.RunAsync("dotnet", [RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll"), "db", "migrate"],
@@ -45,6 +45,7 @@ public sealed partial class ConsoleServer : IAsyncLifetime
         environment["ASPNETCORE_URLS"] = Url;
         environment["Kestrel__Certificates__Default__Path"] = certificate;
         environment["Kestrel__Certificates__Default__KeyPath"] = key;
+        Configure(environment);
         _server = ServerProcess.Start(environment);
         _ = _server.StandardOutput.ReadToEndAsync();
         _ = _server.StandardError.ReadToEndAsync();
@@ -62,7 +63,7 @@ public sealed partial class ConsoleServer : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -108,6 +109,11 @@ public sealed partial class ConsoleServer : IAsyncLifetime
         command.Parameters.Add(new NpgsqlParameter { Value = roles });
         command.Parameters.Add(new NpgsqlParameter { Value = PasswordHasher.Hash(password) });
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Adds settings to the server's environment before it starts (e.g. an SMTP server for mail).</summary>
+    protected virtual void Configure(Dictionary<string, string?> environment)
+    {
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

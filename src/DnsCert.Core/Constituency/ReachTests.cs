@@ -4,11 +4,13 @@ using System.Text;
 namespace DnsCert.Core.Constituency;
 
 /// <summary>An "are you there?" message for one recipient of a reach test, ready for the outbox.</summary>
-public sealed record ReachMessage(Guid CampaignId, Guid RecipientId, string OrganisationName, string ContactName, string Email, string Language, Uri AnswerLink);
+public sealed record ReachMessage(
+    Guid CampaignId, string CampaignName, Guid RecipientId, Guid OrganisationId, string OrganisationName, string ContactName, string Email,
+    string Language, Uri AnswerLink);
 
 /// <summary>
-/// The port reach tests send through. The notification outbox (issue 8) implements it; until it is wired, the server
-/// registers <c>LoggingReachMailer</c>, which only records that a message would go out.
+/// The port reach tests send through. The notification outbox (issue 8) implements it
+/// (Infrastructure/Notifications/OutboxReachMailer): one message per recipient, in their language, with their link.
 /// </summary>
 public interface IReachMailer
 {
@@ -91,7 +93,7 @@ public sealed class ReachTestService(IReachTestStore store, IReachMailer mailer,
         foreach (var recipient in recipients)
         {
             var token = tokens[Convert.ToHexString(recipient.TokenHash)];
-            await mailer.SendAsync(new ReachMessage(campaignId, recipient.Id, recipient.OrganisationName, recipient.ContactName,
+            await mailer.SendAsync(new ReachMessage(campaignId, title, recipient.Id, recipient.OrganisationId, recipient.OrganisationName, recipient.ContactName,
                 recipient.Email, recipient.Language, new Uri(answerBase, "reach/answer/" + token)), cancellationToken);
         }
 

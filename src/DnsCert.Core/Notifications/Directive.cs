@@ -40,6 +40,9 @@ public sealed record Directive(
             throw new ValidationException("contactRole", "give a contact role of 1 to 50 characters");
         }
 
+        // A role the directory does not know would only be discovered when planning: refuse it now, naming the field.
+        Constituency.NotificationContactRoles.Parse(ContactRole);
+
         if (string.IsNullOrWhiteSpace(AggregationKey) || AggregationKey.Length > MaxAggregationKeyLength)
         {
             throw new ValidationException("aggregationKey", $"give a key of 1 to {MaxAggregationKeyLength} characters");

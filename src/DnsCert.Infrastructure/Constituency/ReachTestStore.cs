@@ -76,8 +76,15 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             $"""
-            UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2) WHERE token_hash = $1
-            RETURNING {RecipientColumns}
+            WITH answered AS (
+                UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2) WHERE token_hash = $1
+                RETURNING {RecipientColumns}),
+            -- Delivery tracking shows the answer too: the outbox message of this recipient (OutboxReachMailer's
+            -- idempotency key) becomes 'answered', in the same statement.
+            tracked AS (
+                UPDATE notification_messages SET status = 'answered', status_changed_at = $2, status_detail = 'answered through the reach link'
+                WHERE idempotency_key IN (SELECT 'reach-' || replace(id::text, '-', '') FROM answered) AND status IN ('sent', 'unconfirmed'))
+            SELECT * FROM answered
             """, connection);
         command.Add(tokenHash);
         command.AddTime(at);

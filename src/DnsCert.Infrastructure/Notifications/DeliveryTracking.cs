@@ -80,12 +80,3 @@ public sealed class DeliveryTracking(NpgsqlDataSource dataSource)
         return list;
     }
 }
-
-/// <summary>Stands in for the constituency directory until issue 7 wires the real one: directives wait, nothing is lost.</summary>
-public sealed class UnwiredRecipientDirectory : Core.Notifications.IRecipientDirectory
-{
-    public Task<IReadOnlyList<Core.Notifications.Recipient>> FindRecipientsAsync(Guid organisationId, string contactRole, CancellationToken cancellationToken) =>
-        throw new Core.Notifications.RecipientDirectoryUnavailableException("the constituency directory is not wired yet (issue 7)");
-
-    public Task<string?> FindOpenPgpKeyByAddressAsync(string address, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-}

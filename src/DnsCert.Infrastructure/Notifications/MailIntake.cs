@@ -64,10 +64,17 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
         if (TicketTag().Match(subject) is { Success: true } tag
             && long.TryParse(tag.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticket))
         {
+            // A reply to a reach-test message is that recipient's answer to the reach test as well (issue 7: "by
+            // link or by reply"); OutboxReachMailer keys those messages 'reach-<recipient id>'.
             await using var answer = dataSource.CreateCommand("""
-                UPDATE notification_messages SET status = 'answered', status_changed_at = $2,
-                    status_detail = 'reply from ' || $3
-                WHERE ticket = $1 RETURNING id
+                WITH message AS (
+                    UPDATE notification_messages SET status = 'answered', status_changed_at = $2,
+                        status_detail = 'reply from ' || $3
+                    WHERE ticket = $1 RETURNING id, idempotency_key),
+                reach AS (
+                    UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2)
+                    WHERE 'reach-' || replace(id::text, '-', '') IN (SELECT idempotency_key FROM message))
+                SELECT id FROM message
                 """);
             answer.Parameters.Add(new() { Value = ticket });
             answer.Parameters.Add(new() { Value = now });

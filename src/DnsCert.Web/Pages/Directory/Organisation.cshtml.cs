@@ -1,6 +1,8 @@
 using DnsCert.Core;
 using DnsCert.Core.Constituency;
+using DnsCert.Infrastructure.Notifications;
 using DnsCert.Web.Identity;
+using DnsCert.Web.Pages.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,8 +11,11 @@ namespace DnsCert.Web.Pages.Directory;
 
 /// <summary>One organisation: facts, assets (with their source), contacts, claims, pending changes, history.</summary>
 [Authorize]
-public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryService service) : PageModel
+public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryService service, DeliveryTracking tracking) : PageModel
 {
+    /// <summary>Messages listed on the page; the deliveries page shows more.</summary>
+    public const int RecentDeliveries = 20;
+
     public OrganisationDetails? Details { get; private set; }
 
     public IReadOnlyList<DirectoryHistoryEntry> History { get; private set; } = [];
@@ -18,6 +23,9 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
     public bool MayEdit { get; private set; }
 
     public bool IsStaff { get; private set; }
+
+    /// <summary>Delivery tracking of the messages sent to the organisation (staff only: subjects can carry TLP:AMBER titles).</summary>
+    public DeliveryStatusView? Deliveries { get; private set; }
 
     public string? Error { get; private set; }
 
@@ -80,6 +88,9 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
         MayEdit = DirectoryService.MayEditContacts(viewer, id);
         IsStaff = DirectoryService.IsStaff(viewer);
         History = MayEdit ? await directory.HistoryAsync(id, cancellationToken) : [];
+        Deliveries = IsStaff
+            ? new DeliveryStatusView(await tracking.CountsAsync(id, cancellationToken), await tracking.ListAsync(id, null, RecentDeliveries, cancellationToken))
+            : null;
         return Page();
     }
 }
