@@ -259,9 +259,10 @@ public sealed class FaultTests
         await using var repair = _fixture.RepairOnExit(zone.Name);
         var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.OpenRecursion);
         var server = zone.Servers.Single(s => s.Name == applied.Server);
-        // The probe name must live in a zone this address does not serve: an authoritative answer for it would be
-        // there with or without the fault, and the "after" check would fail for the wrong reason.
-        var other = _fixture.Take(z => z.Servers.All(s => s.Address != server.Address));
+        // The probe name must live in a zone the repaired server's program does not serve on any of its addresses
+        // (one daemon per software and tier answers on all of them): an authoritative answer would be there with or
+        // without the fault, and the "after" check would fail for the wrong reason.
+        var other = _fixture.Take(z => z.Servers.All(s => s.Kind != server.Kind));
         var output = await KdigAsync("@" + server.Address, "+rec", "www." + other.Fqdn, "A");
         Status(output).ShouldBe("NOERROR", output);
         Flags(output).ShouldContain("ra");
