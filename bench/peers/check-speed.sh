@@ -18,29 +18,9 @@ WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 cp -r "$ROOT/artifacts/bin/DnsCert.Cli/debug/." "$WORK/bin/" 2>/dev/null || { mkdir -p "$WORK/bin"; cp -r "$ROOT/artifacts/bin/DnsCert.Cli/debug/." "$WORK/bin/"; }
 python3 -c "import json,sys; z=[z for z in json.load(open(sys.argv[1]))['zones'] if z.count('.')==1 and len(z)>2]; print('\n'.join(z[:int(sys.argv[2])]))" "$LAB/state.json" "$N" >"$WORK/zones"
 HINTS="$LAB/unbound/root.hints"
-grep -v '^\$' "$HINTS" >"$WORK/hints"
-zonemaster-cli --dump-profile >"$WORK/default.json"
-python3 - "$WORK/default.json" "$WORK/profile.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-drop = {"address01", "address02", "address03", "connectivity03", "connectivity04"}
-p["test_cases"] = [t for t in p.get("test_cases", []) if t not in drop]
-p.setdefault("resolver", {}).setdefault("defaults", {})["timeout"] = 2
-json.dump(p, open(sys.argv[2], "w"))
-PY
-mkdir -p "$WORK/py"
-cat >"$WORK/py/sitecustomize.py" <<'PY'
-import sys, types
-try:
-    import pygraphviz
-    m = types.ModuleType("pygraphviz.release"); m.version = pygraphviz.__version__
-    sys.modules["pygraphviz.release"] = m; pygraphviz.release = m
-except ImportError:
-    pass
-PY
-ROOTS=$(awk '$4=="A" {sub(/\.$/, "", $1); printf "%s%s=%s", sep, $1, $5; sep=","}' "$HINTS")
-FIRST=$(awk '$4=="A" {print $5; exit}' "$HINTS")
-kdig @"$FIRST" +norec . DNSKEY +nocomments +nostats +noheader | awk '$4=="DNSKEY"' >"$WORK/anchor"
+. "$ROOT/bench/peers/peers-lib.sh"
+ensure_packages zonemaster-cli dnsviz libnet-dns-perl
+peers_for_lab "$HINTS" "$WORK"
 export WORK LAB ROOTS
 mkdir -p "$WORK/out"
 if [ "${SLOW:-}" = 1 ]; then

@@ -14,6 +14,8 @@ OUT="$ROOT/bench/peers/results/dnssec"
 WORK=${DNSCERT_BENCH_WORK:-/tmp/dnscert-dnssec-bench}
 DATA=${DNSCERT_ROOT_ZONE_DIR:-/work/shared/data/root-zone}
 ANCHOR=". IN DS 19036 8 2 49AAC11D7B6F6446702E54A1607371607A1A41855200FD2CE1CDDE32F24E8FB5"
+. "$ROOT/bench/peers/peers-lib.sh"
+ensure_packages hyperfine ldnsutils openssl
 mkdir -p "$OUT" "$WORK"
 
 echo "building (Release)"

@@ -14,32 +14,15 @@ OUT=${3:-$ROOT/bench/peers/results/$ZONE}
 [ -f "$LAB/state.json" ] || { echo "no lab in $LAB (./dnscert lab up)" >&2; exit 1; }
 HINTS="$LAB/unbound/root.hints"
 
-missing=()
-for p in zonemaster-cli dnsviz libnet-dns-perl; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}"
-  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$ROOT/bench/peers/peers-lib.sh"
+ensure_packages zonemaster-cli dnsviz libnet-dns-perl
 mkdir -p "$OUT"
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 rm -f "$OUT/zonemaster.json" "$OUT/dnsviz-probe.json" "$OUT/dnsviz-grok.json"
 fail() { echo "run-peers: $*" >&2; exit 1; }
 
-# --- Zonemaster: lab root hints, loopback-only profile ---------------------------------------------------------
-grep -v '^\$' "$HINTS" >"$WORK/hints"
-zonemaster-cli --dump-profile >"$WORK/default.json"
-python3 - "$WORK/default.json" "$WORK/profile.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-drop = {"address01", "address02", "address03", "connectivity03", "connectivity04"}
-p["test_cases"] = [t for t in p.get("test_cases", []) if t not in drop]
-p.setdefault("resolver", {}).setdefault("defaults", {})["timeout"] = 2
-json.dump(p, open(sys.argv[2], "w"), indent=1)
-PY
+# --- Zonemaster: lab root hints, loopback-only profile; DNSViz: lab root servers and trust anchor -------------
+peers_for_lab "$HINTS" "$WORK" || fail "cannot point the peers at the lab in $LAB"
 # zonemaster-cli's exit status says nothing about the zone; the JSON must parse and hold the test run's messages.
 zonemaster-cli --hints "$WORK/hints" --no-ipv6 --profile "$WORK/profile.json" --json --level INFO "$ZONE" >"$OUT/zonemaster.json" 2>"$WORK/zonemaster.err" \
   || { cat "$WORK/zonemaster.err" >&2; fail "zonemaster-cli failed for $ZONE"; }
@@ -51,21 +34,6 @@ print("zonemaster: %s (%d messages, %d ERROR/CRITICAL)" % (sys.argv[1], len(d), 
 PY
 
 # --- DNSViz: explicit lab root servers, lab trust anchor -------------------------------------------------------
-# Debian's dnsviz 0.9.4 wants pygraphviz.release, which pygraphviz 1.7 lacks (see ../shared/reference/dns-health.md).
-mkdir -p "$WORK/py"
-cat >"$WORK/py/sitecustomize.py" <<'PY'
-import sys, types
-try:
-    import pygraphviz
-    m = types.ModuleType("pygraphviz.release"); m.version = pygraphviz.__version__
-    sys.modules["pygraphviz.release"] = m; pygraphviz.release = m
-except ImportError:
-    pass
-PY
-ROOTS=$(awk '$4=="A" {sub(/\.$/, "", $1); printf "%s%s=%s", sep, $1, $5; sep=","}' "$HINTS")
-FIRST=$(awk '$4=="A" {print $5; exit}' "$HINTS")
-kdig @"$FIRST" +norec . DNSKEY +nocomments +nostats +noheader | awk '$4=="DNSKEY"' >"$WORK/anchor"
-[ -s "$WORK/anchor" ] || fail "the lab root ($FIRST) gave no DNSKEY for the trust anchor"
 PYTHONPATH="$WORK/py" dnsviz probe -4 -A -x ".:$ROOTS" -o "$OUT/dnsviz-probe.json" "$ZONE." || fail "dnsviz probe failed for $ZONE"
 [ -s "$OUT/dnsviz-probe.json" ] || fail "dnsviz probe wrote nothing for $ZONE"
 # No -l: grok then writes every name it analysed (with -l warning a healthy zone gives an empty file).
