@@ -9,7 +9,7 @@ namespace DnsCert.Infrastructure.Notifications;
 
 /// <summary>
 /// Drains the outbox, one message per transaction: claim the row (FOR UPDATE SKIP LOCKED, so any number of senders and
-/// server instances share the table), speak SMTP, record the hand-off just before the final ".", and commit the
+/// server instances share the table), speak SMTP, commit the hand-off record before writing the final ".", and commit the
 /// outcome. A sender that dies mid-transaction releases its lock with its connection; its message then carries a
 /// hand-off row and is marked unconfirmed for the duty officer instead of being sent twice.
 /// </summary>
@@ -92,8 +92,9 @@ public sealed partial class OutboxSender(
         var handedOver = false;
         try
         {
-            // The hand-off marker is committed on its own connection, opened and prepared beforehand, so that sending
-            // it and sending the final "." are adjacent (see the class summary and SmtpClient.SendAsync).
+            // The hand-off marker is committed on its own connection (opened and prepared beforehand) and awaited before
+            // the final "." is written: a failure to record it abandons the message before the server has it (see the
+            // class summary and SmtpClient.SendAsync).
             await using var markerConnection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var handoff = new NpgsqlCommand(
                 "INSERT INTO notification_handoffs (message, handed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", markerConnection);
@@ -125,7 +126,8 @@ public sealed partial class OutboxSender(
         catch
         {
             // Anything else (the database failed while recording the hand-off, cancellation) leaves the SMTP session
-            // mid-transaction: drop it so the server discards the message, and let the claim roll back.
+            // mid-DATA with the final "." never written: drop it so the server discards the message, and let the claim
+            // roll back; a retry cannot duplicate.
             await DropConnectionAsync();
             throw;
         }

@@ -114,6 +114,38 @@ public sealed class OutboxSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_hand_off_record_abandons_the_message_before_the_final_dot()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var endpoint = Settings(sink).Smtp.ToEndpoint();
+        static byte[] Mail(string id) => System.Text.Encoding.ASCII.GetBytes(
+            $"From: team@dnscert.test\r\nTo: ops@operator.test\r\nMessage-ID: <{id}>\r\nSubject: t\r\n\r\nbody\r\n");
+
+        await using (var client = await SmtpClient.ConnectAsync(endpoint, default))
+        {
+            // The database fails while recording the hand-off (asynchronously, as a real insert does): the "." must
+            // never reach the server.
+            await Should.ThrowAsync<InvalidOperationException>(() => client.SendAsync(
+                "team@dnscert.test", ["ops@operator.test"], Mail("abandoned@dnscert.test"),
+                async () =>
+                {
+                    await Task.Yield();
+                    throw new InvalidOperationException("database down");
+                }, default));
+        }
+
+        // A later message on a new connection is stored once the server has answered it, so by then the abandoned one
+        // would have been stored too had its "." been written.
+        await using (var client = await SmtpClient.ConnectAsync(endpoint, default))
+        {
+            (await client.SendAsync("team@dnscert.test", ["ops@operator.test"], Mail("delivered@dnscert.test"), null, default)).Code.ShouldBe(250);
+            await client.QuitAsync(default);
+        }
+
+        sink.CountByMessageId().ShouldBe(new Dictionary<string, int> { ["delivered@dnscert.test"] = 1 });
+    }
+
+    [Fact]
     public void Backoff_doubles_within_jitter_and_is_capped()
     {
         var settings = new OutboxOptions { RetryBaseSeconds = 60, RetryMaxSeconds = 3600 };

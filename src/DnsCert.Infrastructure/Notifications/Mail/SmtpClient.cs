@@ -165,8 +165,9 @@ public sealed class SmtpClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends one message. <paramref name="beforeCommit"/> runs after the whole content is written and just before the
-    /// final "." — the last moment the message can still be abandoned — so the caller can record the hand-off.
+    /// Sends one message. <paramref name="beforeCommit"/> runs after the whole content is written and is awaited before
+    /// the final "." is written — the last moment the message can still be abandoned — so the caller can record the
+    /// hand-off; if it throws, the "." is never sent.
     /// </summary>
     public async Task<SmtpReply> SendAsync(
         string from, IReadOnlyList<string> recipients, byte[] message, Func<Task>? beforeCommit, CancellationToken cancellationToken,
@@ -206,25 +207,27 @@ public sealed class SmtpClient : IAsyncDisposable
 
         await CommandAsync("DATA", 354, cancellationToken);
         await WriteDotStuffedAsync(message, cancellationToken);
-        Task? handOff;
-        try
+        if (beforeCommit is not null)
         {
-            // The caller's hand-off record is started (its bytes are on their way to the database) and the "." is
-            // written right after, without waiting for the database's answer: a process killed between the two
-            // leaves one inconsistent state, and this keeps that stretch to two adjacent system calls. Once the "."
-            // is in the socket buffer the kernel delivers it even if the process dies.
-            handOff = beforeCommit?.Invoke();
-            _stream!.Write(".\r\n"u8);
-            _stream.Flush();
-        }
-        catch (IOException e)
-        {
-            throw new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
+            // The caller's hand-off record is awaited BEFORE the "." is written: if recording it fails (database down,
+            // cancelled) the exception leaves here with the message still abandonable (the caller drops the connection
+            // and the server discards the unfinished DATA), so it can be retried without a duplicate. The only
+            // ambiguous state left is "hand-off recorded, '.' never sent", which the caller reports as unconfirmed and
+            // never resends.
+            await beforeCommit();
         }
 
-        if (handOff is not null)
+        using (var timeout = Timeout(cancellationToken))
         {
-            await handOff;
+            try
+            {
+                await _stream!.WriteAsync(".\r\n"u8.ToArray(), timeout.Token);
+                await _stream.FlushAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
+            }
         }
 
         var reply = await ReadReplyAsync(cancellationToken);
