@@ -2,7 +2,8 @@
 """A real SMTP server for tests: aiosmtpd storing every accepted message into a Maildir.
 
 Usage: smtp_sink.py HOST PORT MAILDIR [CERT KEY]
-With CERT and KEY it offers STARTTLS. Recipients starting with "reject" get a 550, "defer" a 451. Prints "ready" once listening. On SIGTERM it stops accepting, lets sessions in
+With CERT and KEY it offers STARTTLS. Recipients starting with "reject" get a 550, "defer" a 451; a message to a
+recipient starting with "hangup" is stored and the connection closed after its "." without a reply. Prints "ready" once listening. On SIGTERM it stops accepting, lets sessions in
 the middle of a command finish for a moment, and exits: a message is stored before its 250 is sent, never after.
 """
 import asyncio
@@ -34,6 +35,9 @@ class MaildirHandler:
     async def handle_DATA(self, server, session, envelope):
         # mailbox.Maildir.add writes into tmp/ and renames into new/: a reader never sees half a message.
         self.maildir.add(envelope.original_content)
+        if any(r.startswith("hangup") for r in envelope.rcpt_tos):
+            # The worst lost reply: the server has the message, the client never hears so (RFC 5321 §6.1).
+            server.transport.abort()
         return "250 2.0.0 stored"
 
 

@@ -101,10 +101,10 @@ public sealed partial class OutboxSender(
             handoff.Parameters.Add(new() { Value = message.Id });
             handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
             await handoff.PrepareAsync(cancellationToken);
-            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, () =>
+            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, async () =>
             {
+                await handoff.ExecuteNonQueryAsync(cancellationToken);
                 handedOver = true;
-                return handoff.ExecuteNonQueryAsync(cancellationToken);
             }, cancellationToken, envelopeId: message.IdempotencyKey);
             await FinishAsync(connection, transaction, message, "sent", "accepted by " + settings.Smtp.Host, cancellationToken);
             s_sent.Add(1);
@@ -117,12 +117,22 @@ public sealed partial class OutboxSender(
         }
         catch (SmtpTransportException e)
         {
-            // The connection broke (server stopped, network). Without a 250 the server has not accepted the message
-            // (RFC 5321 §4.1.1.4), so it is retried as soon as the server is back.
             LogTransportFailure(logger, message.MessageId, handedOver, e.Message);
             await DropConnectionAsync();
-            await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
+            if (handedOver)
+            {
+                // The "." may have reached the server and only its reply was lost: it may already have the message
+                // (RFC 5321 §6.1 — resending would risk a duplicate). Unconfirmed, duty officer alerted, not resent.
+                await UnconfirmAsync(connection, transaction, message, e.Message, cancellationToken);
+            }
+            else
+            {
+                // The connection broke before the end of data: without the "." the server discards the message
+                // (RFC 5321 §4.1.1.4), so it is retried as soon as the server is back.
+                await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
+            }
         }
+
         catch
         {
             // Anything else (the database failed while recording the hand-off, cancellation) leaves the SMTP session
@@ -142,24 +152,45 @@ public sealed partial class OutboxSender(
     public async Task<int> SweepUnconfirmedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var command = dataSource.CreateCommand("""
-            WITH lost AS (
-                SELECT m.id FROM notification_messages m JOIN notification_handoffs h ON h.message = m.id
-                WHERE m.status = 'queued'
-                FOR UPDATE OF m SKIP LOCKED
-            ), marked AS (
-                UPDATE notification_messages m SET status = 'unconfirmed', status_changed_at = $1,
-                    status_detail = 'the sender stopped after handing the message over; delivery is not confirmed and it is not resent'
-                FROM lost WHERE m.id = lost.id
-                RETURNING m.id
-            ), alerts AS (
-                INSERT INTO notification_alerts (id, message, kind, detail, created_at)
-                SELECT gen_random_uuid(), id, 'unconfirmed', 'delivery not confirmed: check with the recipient', $1 FROM marked
-            )
-            DELETE FROM notification_handoffs h USING marked WHERE h.message = marked.id
-            """);
+        await using var command = dataSource.CreateCommand(UnconfirmSql("""
+            SELECT m.id FROM notification_messages m JOIN notification_handoffs h ON h.message = m.id
+            WHERE m.status = 'queued'
+            FOR UPDATE OF m SKIP LOCKED
+            """));
         command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = "the sender stopped after handing the message over; delivery is not confirmed and it is not resent" });
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the messages <paramref name="lost"/> selects (a query returning <c>id</c>) unconfirmed with detail $2 at $1,
+    /// alerts the duty officer for each, and deletes their hand-off rows: shared by the sweep and the sender.
+    /// </summary>
+    private static string UnconfirmSql(string lost) => $"""
+        WITH lost AS (
+            {lost}
+        ), marked AS (
+            UPDATE notification_messages m SET status = 'unconfirmed', status_changed_at = $1, status_detail = $2
+            FROM lost WHERE m.id = lost.id
+            RETURNING m.id
+        ), alerts AS (
+            INSERT INTO notification_alerts (id, message, kind, detail, created_at)
+            SELECT gen_random_uuid(), id, 'unconfirmed', 'delivery not confirmed: check with the recipient', $1 FROM marked
+        )
+        DELETE FROM notification_handoffs h USING marked WHERE h.message = marked.id
+        """;
+
+    private async Task UnconfirmAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Claimed message, string error, CancellationToken cancellationToken)
+    {
+        // The row is already locked by this transaction.
+        await using var command = new NpgsqlCommand(UnconfirmSql("SELECT $3::uuid AS id"), connection, transaction);
+        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new() { Value = Truncate("connection lost after the final \".\" without a reply; delivery is not confirmed and it is not resent: " + error) });
+        command.Parameters.Add(new() { Value = message.Id });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        s_failed.Add(1);
+        LogUnconfirmed(logger, message.MessageId, message.Recipient, error);
     }
 
     private async Task PostWebhookAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Claimed message, CancellationToken cancellationToken)
@@ -308,8 +339,11 @@ public sealed partial class OutboxSender(
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP server unreachable, sending paused: {Reason}")]
     private static partial void LogOutage(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection lost while sending {MessageId} (handed over: {HandedOver}); will retry: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection lost while sending {MessageId} (handed over: {HandedOver}): {Reason}")]
     private static partial void LogTransportFailure(ILogger logger, string messageId, bool handedOver, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "UNCONFIRMED: message {MessageId} to {Recipient} was handed over but the server never replied; not resent, duty officer alerted: {Reason}")]
+    private static partial void LogUnconfirmed(ILogger logger, string messageId, string recipient, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} attempt {Attempts} failed; next try at {Next}: {Reason}")]
     private static partial void LogRetry(ILogger logger, string messageId, int attempts, DateTimeOffset next, string reason);

@@ -146,6 +146,31 @@ public sealed class OutboxSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_lost_after_the_final_dot_is_unconfirmed_with_one_alert_and_not_resent()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var settings = Settings(sink);
+        var message = await QueueAsync(settings, new Recipient("hangup@operator.test", "", ["en"], null));
+        await using var sender = Sender(settings);
+        (await sender.DrainAsync(default)).ShouldBe(1);
+
+        await using (var state = _db.CreateCommand("""
+            SELECT status, (SELECT count(*) FROM notification_alerts a WHERE a.message = m.id AND a.kind = 'unconfirmed'),
+                (SELECT count(*) FROM notification_handoffs h WHERE h.message = m.id)
+            FROM notification_messages m WHERE id = $1
+            """))
+        {
+            state.Parameters.Add(new() { Value = message.Id });
+            await using var reader = await state.ExecuteReaderAsync();
+            (await reader.ReadAsync()).ShouldBeTrue();
+            (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)).ShouldBe(("unconfirmed", 1L, 0L));
+        }
+
+        (await sender.DrainAsync(default)).ShouldBe(0, "an unconfirmed message is never resent");
+        sink.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Backoff_doubles_within_jitter_and_is_capped()
     {
         var settings = new OutboxOptions { RetryBaseSeconds = 60, RetryMaxSeconds = 3600 };
