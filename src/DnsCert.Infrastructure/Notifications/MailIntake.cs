@@ -66,25 +66,35 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
         {
             // A reply to a reach-test message is that recipient's answer to the reach test as well (issue 7: "by
             // link or by reply"); OutboxReachMailer keys those messages 'reach-<recipient id>'.
-            await using var answer = dataSource.CreateCommand("""
+            // Only the message's own recipient can answer it, and only a message that went out: a stranger who
+            // copies or guesses a tag must not mark someone else's (or a bounced/failed) message answered. The
+            // update and its intake row are one transaction.
+            await using var replyConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var replyTransaction = await replyConnection.BeginTransactionAsync(cancellationToken);
+            await using var answer = new NpgsqlCommand("""
                 WITH message AS (
                     UPDATE notification_messages SET status = 'answered', status_changed_at = $2,
                         status_detail = 'reply from ' || $3
-                    WHERE ticket = $1 RETURNING id, idempotency_key),
+                    WHERE ticket = $1 AND lower(recipient) = lower($3) AND status IN ('sent', 'unconfirmed', 'answered')
+                    RETURNING id, idempotency_key),
                 reach AS (
                     UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2)
                     WHERE 'reach-' || replace(id::text, '-', '') IN (SELECT idempotency_key FROM message))
                 SELECT id FROM message
-                """);
+                """, replyConnection, replyTransaction);
             answer.Parameters.Add(new() { Value = ticket });
             answer.Parameters.Add(new() { Value = now });
             answer.Parameters.Add(new() { Value = sender });
             if (await answer.ExecuteScalarAsync(cancellationToken) is Guid message)
             {
-                await InsertAsync(new(id, now, sender, subject, messageId, "reply", message, null, signatureText, null, raw), cancellationToken);
+                await InsertAsync(new(id, now, sender, subject, messageId, "reply", message, null, signatureText, null, raw), cancellationToken,
+                    replyConnection, replyTransaction);
+                await replyTransaction.CommitAsync(cancellationToken);
                 LogReply(logger, id, ticket, sender);
                 return new IntakeResult(id, "reply", ticket, null, signatureText, null);
             }
+
+            await replyTransaction.RollbackAsync(cancellationToken);
         }
 
         // Not a reply we know: a new report. The report and its intake row are one transaction.

@@ -71,6 +71,29 @@ public sealed class MailIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_strangers_tagged_reply_does_not_answer_the_message_nor_a_failed_one()
+    {
+        var message = await SentMessageAsync();
+        var stranger = await Intake().AcceptAsync(Mail(
+            $"From: Mallory <mallory@elsewhere.test>\nTo: team@dnscert.test\nSubject: Re: {NotificationRenderer.Tag(message.Ticket)} Reach test\nMessage-ID: <s1@elsewhere.test>",
+            "Answered, honest."), default);
+        stranger.Disposition.ShouldBe("report");
+        (await StatusAsync(message.Id)).ShouldBe("sent");
+
+        await using (var failed = _db.CreateCommand("UPDATE notification_messages SET status = 'bounced' WHERE id = $1"))
+        {
+            failed.Parameters.Add(new() { Value = message.Id });
+            await failed.ExecuteNonQueryAsync();
+        }
+
+        var late = await Intake().AcceptAsync(Mail(
+            $"From: NOC <NOC@Registry.test>\nTo: team@dnscert.test\nSubject: Re: {NotificationRenderer.Tag(message.Ticket)} Reach test\nMessage-ID: <r2@registry.test>",
+            "We read you."), default);
+        late.Disposition.ShouldBe("report");
+        (await StatusAsync(message.Id)).ShouldBe("bounced");
+    }
+
+    [Fact]
     public async Task Untagged_mail_becomes_a_report_with_its_text()
     {
         var result = await Intake().AcceptAsync(Mail(
