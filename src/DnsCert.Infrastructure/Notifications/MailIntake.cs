@@ -22,8 +22,11 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
     [GeneratedRegex(@"\[DnsCert #(\d{1,18})\]", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex TicketTag();
 
-    [GeneratedRegex(@"<([^<>\s]+@[^<>\s]+)>|([^\s<>""]+@[^\s<>""]+)", RegexOptions.CultureInvariant)]
-    private static partial Regex AddressPattern();
+    [GeneratedRegex(@"<([^<>\s]+@[^<>\s]+)>", RegexOptions.CultureInvariant)]
+    private static partial Regex AngleAddress();
+
+    [GeneratedRegex(@"[^\s<>""]+@[^\s<>""]+", RegexOptions.CultureInvariant)]
+    private static partial Regex BareAddress();
 
     public async Task<IntakeResult> AcceptAsync(byte[] raw, CancellationToken cancellationToken)
     {
@@ -121,8 +124,16 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
             return null;
         }
 
-        var match = AddressPattern().Match(from);
-        return match.Success ? (match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value).ToLowerInvariant() : null;
+        // RFC 5322 §3.4: the address is the angle-addr, after any display name; a display name may itself look like an
+        // address ("x@victim" <real@y>), so the last <...> wins and a bare address is taken only without one.
+        var angle = AngleAddress().Matches(from);
+        if (angle.Count > 0)
+        {
+            return angle[^1].Groups[1].Value.ToLowerInvariant();
+        }
+
+        var bare = BareAddress().Match(from);
+        return bare.Success ? bare.Value.ToLowerInvariant() : null;
     }
 
     private async Task<SignatureCheck> CheckSignatureAsync(MailEntity mail, string sender, CancellationToken cancellationToken)

@@ -94,6 +94,20 @@ public sealed class MailIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sender_is_the_angle_address_not_one_in_the_display_name()
+    {
+        var message = await SentMessageAsync();
+        var spoof = await Intake().AcceptAsync(Mail(
+            $"From: \"noc@registry.test\" <mallory@elsewhere.test>\nTo: team@dnscert.test\nSubject: Re: {NotificationRenderer.Tag(message.Ticket)} Reach test\nMessage-ID: <s2@elsewhere.test>",
+            "Answered, honest."), default);
+        spoof.Disposition.ShouldBe("report");
+        (await StatusAsync(message.Id)).ShouldBe("sent");
+        await using var sender = _db.CreateCommand("SELECT sender FROM mail_intake WHERE id = $1");
+        sender.Parameters.Add(new() { Value = spoof.IntakeId });
+        ((string)(await sender.ExecuteScalarAsync())!).ShouldBe("mallory@elsewhere.test");
+    }
+
+    [Fact]
     public async Task Untagged_mail_becomes_a_report_with_its_text()
     {
         var result = await Intake().AcceptAsync(Mail(
