@@ -188,6 +188,34 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void A_name_server_with_no_report_in_a_minute_is_inconclusive_not_down()
+    {
+        // Minute 0: ns1 and ns2 up. Minute 1: ns1 up, nothing at all about ns2 (agents lost their results).
+        var probes = Server("ns1.example.test.", 3, 0, "192.0.2.1").Concat(Server("ns2.example.test.", 3, 0, "192.0.2.2"))
+            .Concat(VantagePoints(3, 0, "192.0.2.1", "ns1.example.test.", minute: 1)).ToList();
+        var zones = AvailabilityEvaluator.EvaluateZones(probes, s_settings);
+        var minute1 = zones.Single(z => z.Minute == s_t0.AddMinutes(1));
+        Assert.Equal(Availability.Inconclusive, minute1.Availability);
+        Assert.Equal(1, minute1.ServersUp);
+        Assert.Equal(2, minute1.ServersTotal);
+        Assert.Equal(Availability.Up, zones.Single(z => z.Minute == s_t0).Availability);
+
+        // The delegation names ns2 although no agent ever reported it: inconclusive as well.
+        var onlyNs1 = Server("ns1.example.test.", 3, 0, "192.0.2.1").ToList();
+        var expected = new Dictionary<string, IReadOnlyCollection<string>> { ["Example.test"] = ["NS1.example.test", "ns2.example.test."] };
+        var zone = Assert.Single(AvailabilityEvaluator.EvaluateZones(onlyNs1, s_settings, expected));
+        Assert.Equal(Availability.Inconclusive, zone.Availability);
+        Assert.Equal(2, zone.ServersTotal);
+
+        // Without that knowledge a single reported server is still a single-server zone: down (never up).
+        Assert.Equal(Availability.Down, Assert.Single(AvailabilityEvaluator.EvaluateZones(onlyNs1, s_settings)).Availability);
+
+        // A reported server that is down still counts as down.
+        var ns2Down = onlyNs1.Concat(Server("ns2.example.test.", 0, 3, "192.0.2.2"));
+        Assert.Equal(Availability.Down, Assert.Single(AvailabilityEvaluator.EvaluateZones(ns2Down, s_settings, expected)).Availability);
+    }
+
+    [Fact]
     public void Zones_and_minutes_are_evaluated_separately()
     {
         var probes = Server("ns1.example.test.", 2, 0, "192.0.2.1").Concat(Server("ns2.example.test.", 2, 0, "192.0.2.2"))
