@@ -34,6 +34,7 @@ public sealed class EvaluationTests
     [InlineData(49, 51, Availability.Down)] // exactly 51% of 100 vantage points: down
     [InlineData(51, 49, Availability.Up)]
     [InlineData(50, 50, Availability.Up)] // 50% is below the 51% rule
+    [InlineData(50, 51, Availability.Up)] // 51 of 101 is 50.5%: below the 51% rule (integer arithmetic, no rounding up)
     [InlineData(1, 2, Availability.Down)] // 2 of 3 agents see it down: 66.7%
     [InlineData(2, 1, Availability.Up)] // 1 of 3: 33.3%
     [InlineData(1, 1, Availability.Up)] // 1 of 2: 50%
@@ -350,5 +351,21 @@ public sealed class EvaluationTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ZoneStateMachine("example.test.", s_settings with { TurnCycles = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => AvailabilityEvaluator.EvaluateAddresses([], s_settings with { DownPercent = 101 }));
+    }
+
+    [Fact]
+    public void Inconclusive_cycles_do_not_break_a_pass_streak_so_one_pass_after_them_turns_the_zone_up_again()
+    {
+        // Documented (ZoneStateMachine): an inconclusive cycle neither counts towards nor breaks a streak.
+        var machine = new ZoneStateMachine("example.test.", s_settings);
+        var changes = Run(machine, Availability.Up, Availability.Up, Availability.Up,
+            Availability.Inconclusive, Availability.Inconclusive, Availability.Inconclusive, Availability.Up);
+        Assert.Equal(
+            [(ZoneState.Unknown, ZoneState.Up), (ZoneState.Up, ZoneState.Inconclusive), (ZoneState.Inconclusive, ZoneState.Up)],
+            changes.Select(c => (c.From, c.To)));
+        Assert.Equal(s_t0.AddMinutes(5), changes[1].At);
+        Assert.Equal(s_t0.AddMinutes(6), changes[2].At);
+        Assert.Equal("4 consecutive passed cycles", changes[2].Reason);
+        Assert.Equal(0, machine.Snapshot.InconclusiveStreak);
     }
 }
