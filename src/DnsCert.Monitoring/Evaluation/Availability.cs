@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DnsCert.Dns.Names;
 using DnsCert.Monitoring.Model;
 
 namespace DnsCert.Monitoring.Evaluation;
@@ -144,10 +145,7 @@ public static class AvailabilityEvaluator
         return set;
     }
 
-    // Zone and server names compare case-insensitively (RFC 4343) and with or without the final dot.
-    private static string Normalise(string name)
-    {
-        var lower = name.ToLowerInvariant();
-        return lower.EndsWith('.') ? lower : lower + ".";
-    }
+    // Zone and server names compare case-insensitively (RFC 4343) and with or without the final dot; ingestion refuses
+    // names that do not parse, so one that does not is left as it is.
+    private static string Normalise(string name) => DnsName.TryNormalize(name, out var normal) ? normal : name;
 }
