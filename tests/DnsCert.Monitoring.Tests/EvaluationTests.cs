@@ -34,6 +34,7 @@ public sealed class EvaluationTests
     [InlineData(49, 51, Availability.Down)] // exactly 51% of 100 vantage points: down
     [InlineData(51, 49, Availability.Up)]
     [InlineData(50, 50, Availability.Up)] // 50% is below the 51% rule
+    [InlineData(50, 51, Availability.Up)] // 51 of 101 is 50.5%: below the 51% rule (integer arithmetic, no rounding up)
     [InlineData(1, 2, Availability.Down)] // 2 of 3 agents see it down: 66.7%
     [InlineData(2, 1, Availability.Up)] // 1 of 3: 33.3%
     [InlineData(1, 1, Availability.Up)] // 1 of 2: 50%
@@ -188,6 +189,34 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void A_name_server_with_no_report_in_a_minute_is_inconclusive_not_down()
+    {
+        // Minute 0: ns1 and ns2 up. Minute 1: ns1 up, nothing at all about ns2 (agents lost their results).
+        var probes = Server("ns1.example.test.", 3, 0, "192.0.2.1").Concat(Server("ns2.example.test.", 3, 0, "192.0.2.2"))
+            .Concat(VantagePoints(3, 0, "192.0.2.1", "ns1.example.test.", minute: 1)).ToList();
+        var zones = AvailabilityEvaluator.EvaluateZones(probes, s_settings);
+        var minute1 = zones.Single(z => z.Minute == s_t0.AddMinutes(1));
+        Assert.Equal(Availability.Inconclusive, minute1.Availability);
+        Assert.Equal(1, minute1.ServersUp);
+        Assert.Equal(2, minute1.ServersTotal);
+        Assert.Equal(Availability.Up, zones.Single(z => z.Minute == s_t0).Availability);
+
+        // The delegation names ns2 although no agent ever reported it: inconclusive as well.
+        var onlyNs1 = Server("ns1.example.test.", 3, 0, "192.0.2.1").ToList();
+        var expected = new Dictionary<string, IReadOnlyCollection<string>> { ["Example.test"] = ["NS1.example.test", "ns2.example.test."] };
+        var zone = Assert.Single(AvailabilityEvaluator.EvaluateZones(onlyNs1, s_settings, expected));
+        Assert.Equal(Availability.Inconclusive, zone.Availability);
+        Assert.Equal(2, zone.ServersTotal);
+
+        // Without that knowledge a single reported server is still a single-server zone: down (never up).
+        Assert.Equal(Availability.Down, Assert.Single(AvailabilityEvaluator.EvaluateZones(onlyNs1, s_settings)).Availability);
+
+        // A reported server that is down still counts as down.
+        var ns2Down = onlyNs1.Concat(Server("ns2.example.test.", 0, 3, "192.0.2.2"));
+        Assert.Equal(Availability.Down, Assert.Single(AvailabilityEvaluator.EvaluateZones(ns2Down, s_settings, expected)).Availability);
+    }
+
+    [Fact]
     public void Zones_and_minutes_are_evaluated_separately()
     {
         var probes = Server("ns1.example.test.", 2, 0, "192.0.2.1").Concat(Server("ns2.example.test.", 2, 0, "192.0.2.2"))
@@ -322,5 +351,21 @@ public sealed class EvaluationTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ZoneStateMachine("example.test.", s_settings with { TurnCycles = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => AvailabilityEvaluator.EvaluateAddresses([], s_settings with { DownPercent = 101 }));
+    }
+
+    [Fact]
+    public void Inconclusive_cycles_do_not_break_a_pass_streak_so_one_pass_after_them_turns_the_zone_up_again()
+    {
+        // Documented (ZoneStateMachine): an inconclusive cycle neither counts towards nor breaks a streak.
+        var machine = new ZoneStateMachine("example.test.", s_settings);
+        var changes = Run(machine, Availability.Up, Availability.Up, Availability.Up,
+            Availability.Inconclusive, Availability.Inconclusive, Availability.Inconclusive, Availability.Up);
+        Assert.Equal(
+            [(ZoneState.Unknown, ZoneState.Up), (ZoneState.Up, ZoneState.Inconclusive), (ZoneState.Inconclusive, ZoneState.Up)],
+            changes.Select(c => (c.From, c.To)));
+        Assert.Equal(s_t0.AddMinutes(5), changes[1].At);
+        Assert.Equal(s_t0.AddMinutes(6), changes[2].At);
+        Assert.Equal("4 consecutive passed cycles", changes[2].Reason);
+        Assert.Equal(0, machine.Snapshot.InconclusiveStreak);
     }
 }

@@ -107,6 +107,22 @@ public sealed class DnsName : IEquatable<DnsName>, IComparable<DnsName>
         return TryParse(text, origin, out name, out _);
     }
 
+    /// <summary>
+    /// The one spelling in which names are stored and compared: parsed as an absolute name, ASCII letters lowered
+    /// (RFC 4343), with the final dot. False when the text is not a valid name.
+    /// </summary>
+    public static bool TryNormalize(string? text, out string normal)
+    {
+        normal = string.Empty;
+        if (text is null || text is "@" || !TryParse(text, Root, out var name, out _))
+        {
+            return false;
+        }
+
+        normal = name.ToLowerInvariant().ToString();
+        return true;
+    }
+
     internal static bool TryParse(ReadOnlySpan<char> text, DnsName? origin, out DnsName name, out string error)
     {
         name = Root;

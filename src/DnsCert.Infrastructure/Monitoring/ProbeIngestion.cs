@@ -1,5 +1,7 @@
 using System.Net;
 using DnsCert.Core;
+using DnsCert.Dns.Messages;
+using DnsCert.Dns.Names;
 using DnsCert.Monitoring.Model;
 using Npgsql;
 using NpgsqlTypes;
@@ -61,7 +63,7 @@ public sealed class ProbeIngestion(NpgsqlDataSource dataSource, ProbePartitions 
                 continue;
             }
 
-            rows.Add((m, Validate(m, i)));
+            rows.Add(Validate(m, i));
         }
 
         await partitions.EnsureAsync(rows.Select(r => ProbePartitions.DayOf(r.Measurement.Time)).Distinct(), cancellationToken);
@@ -134,7 +136,9 @@ public sealed class ProbeIngestion(NpgsqlDataSource dataSource, ProbePartitions 
     }
 
     // Checked here so that a bad row is a ValidationException naming it, not a COPY failure half-way through.
-    private static IPAddress Validate(ProbeMeasurement m, int index)
+    // Names are stored normalised (the spelling SlaDailyAggregator and the zone stores use, so two agents' spellings of one
+    // zone are one zone) and rcodes upper-case from the known set (an unknown one must not silently count as a failure).
+    private static (ProbeMeasurement Measurement, IPAddress Address) Validate(ProbeMeasurement m, int index)
     {
         var field = $"batch[{index}]";
         if (m.Transport is not ("udp" or "tcp"))
@@ -169,6 +173,30 @@ public sealed class ProbeIngestion(NpgsqlDataSource dataSource, ProbePartitions 
             }
         }
 
-        return address;
+        if (!DnsName.TryNormalize(m.Zone, out var zone))
+        {
+            throw new ValidationException(field + ".zone", "is not a domain name");
+        }
+
+        if (!DnsName.TryNormalize(m.ServerName, out var serverName))
+        {
+            throw new ValidationException(field + ".serverName", "is not a domain name");
+        }
+
+        string? rcode = null;
+        if (m.Rcode is not null)
+        {
+            // Agents spell an RCODE without a mnemonic as RCODE<n> (ProbeResult.RcodeText); RCODE is 12 bits with EDNS (RFC 6891).
+            rcode = s_rcodes.FirstOrDefault(known => string.Equals(known, m.Rcode, StringComparison.OrdinalIgnoreCase))
+                ?? (m.Rcode.StartsWith("RCODE", StringComparison.OrdinalIgnoreCase) && m.Rcode.Length is > 5 and <= 9
+                    && m.Rcode.AsSpan(5).IndexOfAnyExceptInRange('0', '9') < 0
+                    && int.Parse(m.Rcode.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) <= 4095
+                        ? m.Rcode.ToUpperInvariant() : null)
+                ?? throw new ValidationException(field + ".rcode", "is not a known RCODE (" + string.Join(", ", s_rcodes) + ")");
+        }
+
+        return (m with { Zone = zone, ServerName = serverName, Rcode = rcode }, address);
     }
+
+    private static readonly string[] s_rcodes = [.. Enum.GetNames<DnsResponseCode>().Select(n => n.ToUpperInvariant())];
 }

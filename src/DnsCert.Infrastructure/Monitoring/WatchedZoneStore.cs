@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DnsCert.Core;
+using DnsCert.Dns.Names;
 using DnsCert.Monitoring.Changes;
 using Npgsql;
 using NpgsqlTypes;
@@ -161,13 +162,12 @@ public sealed class WatchedZoneStore(NpgsqlDataSource dataSource, TimeProvider t
 
     private static string Key(string zone)
     {
-        if (string.IsNullOrWhiteSpace(zone) || zone.Length > 254)
+        if (string.IsNullOrWhiteSpace(zone) || zone.Length > 254 || !DnsName.TryNormalize(zone, out var normal))
         {
             throw new ValidationException(nameof(zone), "must be a domain name");
         }
 
-        var lower = zone.ToLowerInvariant();
-        return lower.EndsWith('.') ? lower : lower + ".";
+        return normal;
     }
 
     private static DelegationSnapshot? Snapshot(NpgsqlDataReader reader, int ordinal) =>

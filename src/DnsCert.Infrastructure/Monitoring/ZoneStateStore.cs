@@ -1,3 +1,4 @@
+using DnsCert.Dns.Names;
 using DnsCert.Monitoring.Evaluation;
 using Npgsql;
 
@@ -92,8 +93,7 @@ public sealed class ZoneStateStore(NpgsqlDataSource dataSource, TimeProvider tim
     private static string Key(string zone)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(zone);
-        var lower = zone.ToLowerInvariant();
-        return lower.EndsWith('.') ? lower : lower + ".";
+        return DnsName.TryNormalize(zone, out var normal) ? normal : throw new ArgumentException("The zone is not a domain name.", nameof(zone));
     }
 
     private static string Text(ZoneState state) => state.ToString().ToLowerInvariant();

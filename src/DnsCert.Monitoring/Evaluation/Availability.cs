@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DnsCert.Dns.Names;
 using DnsCert.Monitoring.Model;
 
 namespace DnsCert.Monitoring.Evaluation;
@@ -95,30 +96,56 @@ public static class AvailabilityEvaluator
     /// <summary>
     /// Per zone and minute (part b §2): up when at least <see cref="EvaluationSettings.MinimumServersUp"/> name servers are
     /// up on all their addresses; down when even counting every inconclusive address as up would not reach that number;
-    /// otherwise inconclusive (too few vantage points to tell, so never down).
+    /// otherwise inconclusive (too few vantage points to tell, so never down). A name server of the zone with no report in
+    /// a minute is inconclusive in that minute, not down: the zone's name servers are <paramref name="expectedServers"/>
+    /// (by zone, when the caller knows the delegation) together with every server reported for the zone in any minute
+    /// of the input.
     /// </summary>
-    public static IReadOnlyList<ZoneMinute> EvaluateZones(IEnumerable<ProbeMeasurement> measurements, EvaluationSettings settings)
+    public static IReadOnlyList<ZoneMinute> EvaluateZones(IEnumerable<ProbeMeasurement> measurements, EvaluationSettings settings,
+        IReadOnlyDictionary<string, IReadOnlyCollection<string>>? expectedServers = null)
     {
         var addresses = EvaluateAddresses(measurements, settings);
+        var known = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (zone, servers) in expectedServers ?? new Dictionary<string, IReadOnlyCollection<string>>())
+        {
+            ArgumentNullException.ThrowIfNull(servers);
+            var set = KnownServers(known, Normalise(zone));
+            set.UnionWith(servers.Select(Normalise));
+        }
+
+        foreach (var address in addresses)
+        {
+            KnownServers(known, address.Zone).Add(address.ServerName);
+        }
+
         return addresses
             .GroupBy(a => (a.Zone, a.Minute))
             .Select(g =>
             {
                 var servers = g.GroupBy(a => a.ServerName, StringComparer.Ordinal).ToList();
+                var unreported = known[g.Key.Zone].Count(name => servers.All(s => s.Key != name));
                 var up = servers.Count(s => s.All(a => a.Availability == Availability.Up));
-                var possiblyUp = servers.Count(s => s.All(a => a.Availability != Availability.Down));
+                var possiblyUp = servers.Count(s => s.All(a => a.Availability != Availability.Down)) + unreported;
                 var verdict = up >= settings.MinimumServersUp ? Availability.Up
                     : possiblyUp >= settings.MinimumServersUp ? Availability.Inconclusive
                     : Availability.Down;
-                return new ZoneMinute(g.Key.Zone, g.Key.Minute, up, servers.Count, verdict, g.ToList());
+                return new ZoneMinute(g.Key.Zone, g.Key.Minute, up, servers.Count + unreported, verdict, g.ToList());
             })
             .ToList();
     }
 
-    // Zone and server names compare case-insensitively (RFC 4343) and with or without the final dot.
-    private static string Normalise(string name)
+    private static HashSet<string> KnownServers(Dictionary<string, HashSet<string>> known, string zone)
     {
-        var lower = name.ToLowerInvariant();
-        return lower.EndsWith('.') ? lower : lower + ".";
+        if (!known.TryGetValue(zone, out var set))
+        {
+            set = new HashSet<string>(StringComparer.Ordinal);
+            known[zone] = set;
+        }
+
+        return set;
     }
+
+    // Zone and server names compare case-insensitively (RFC 4343) and with or without the final dot; ingestion refuses
+    // names that do not parse, so one that does not is left as it is.
+    private static string Normalise(string name) => DnsName.TryNormalize(name, out var normal) ? normal : name;
 }

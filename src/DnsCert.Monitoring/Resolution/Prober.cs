@@ -47,11 +47,36 @@ public sealed class Prober : IDisposable
         }
 
         var perServer = _perServer.GetOrAdd(address, _ => new SemaphoreSlim(Settings.PerServerConcurrency));
-        await _global.WaitAsync(cancellationToken);
+        // Per-address slot first, then the shared one: a caller waiting on a busy address must not hold a shared slot
+        // that others could use, and each slot is released in its own finally so a cancelled wait leaks nothing.
         await perServer.WaitAsync(cancellationToken);
+        ProbeResult result;
+        try
+        {
+            await _global.WaitAsync(cancellationToken);
+            try
+            {
+                result = await SendAsync(serverName, address, name, type, query, message, cancellationToken);
+            }
+            finally
+            {
+                _global.Release();
+            }
+        }
+        finally
+        {
+            perServer.Release();
+        }
+
+        _all.Enqueue(result);
+        return result;
+    }
+
+    private async Task<ProbeResult> SendAsync(string serverName, IPAddress address, DnsName name, DnsRecordType type, ProbeQuery query,
+        DnsMessage message, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _queries);
         var sentAt = Settings.Time.GetUtcNow();
-        ProbeResult result;
         try
         {
             await using var client = new DnsClient(new IPEndPoint(address, 53), new DnsClientOptions
@@ -63,7 +88,7 @@ public sealed class Prober : IDisposable
                 TimeProvider = Settings.Time,
             });
             var exchange = await client.SendAsync(message, cancellationToken);
-            result = new ProbeResult
+            return new ProbeResult
             {
                 ServerName = serverName,
                 Address = address,
@@ -81,7 +106,7 @@ public sealed class Prober : IDisposable
         catch (DnsTransportException ex) when (!cancellationToken.IsCancellationRequested)
         {
             var attempt = ex.Attempts.Count > 0 ? ex.Attempts[^1] : null;
-            result = new ProbeResult
+            return new ProbeResult
             {
                 ServerName = serverName,
                 Address = address,
@@ -103,14 +128,6 @@ public sealed class Prober : IDisposable
                 Error = ex.Message,
             };
         }
-        finally
-        {
-            perServer.Release();
-            _global.Release();
-        }
-
-        _all.Enqueue(result);
-        return result;
     }
 
     public void Dispose()

@@ -100,6 +100,34 @@ public sealed class ProbeIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Names_are_stored_normalised_and_rcodes_upper_case_from_the_known_set()
+    {
+        var batch = new[]
+        {
+            M(s_now) with { Zone = "Example.TEST", ServerName = "NS1.example.test", Rcode = "NoError" },
+            M(s_now) with { VantagePoint = "vp-b", Rcode = "nxdomain" },
+            M(s_now) with { VantagePoint = "vp-c", Rcode = "rcode11" },
+        };
+        Assert.Equal(3, (await Ingestion().IngestAsync("agent-1", Guid.NewGuid(), batch, default)).Stored);
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM probe_results WHERE zone = 'example.test.' AND server_name = 'ns1.example.test.'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM probe_results WHERE rcode = 'RCODE11'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM probe_results WHERE rcode = 'NOERROR'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM probe_results WHERE rcode = 'NXDOMAIN'"));
+
+        var rcode = await Assert.ThrowsAsync<ValidationException>(
+            () => Ingestion().IngestAsync("agent-1", Guid.NewGuid(), [M(s_now), M(s_now) with { Rcode = "NOERR" }], default));
+        await Assert.ThrowsAsync<ValidationException>(() => Ingestion().IngestAsync("agent-1", Guid.NewGuid(), [M(s_now) with { Rcode = "RCODE4096" }], default));
+        Assert.Equal("batch[1].rcode", rcode.Field);
+        var zone = await Assert.ThrowsAsync<ValidationException>(
+            () => Ingestion().IngestAsync("agent-1", Guid.NewGuid(), [M(s_now) with { Zone = "bad..name" }], default));
+        Assert.Equal("batch[0].zone", zone.Field);
+        var server = await Assert.ThrowsAsync<ValidationException>(
+            () => Ingestion().IngestAsync("agent-1", Guid.NewGuid(), [M(s_now) with { ServerName = new string('a', 64) + ".test." }], default));
+        Assert.Equal("batch[0].serverName", server.Field);
+        Assert.Equal(3, await CountAsync());
+    }
+
+    [Fact]
     public async Task A_bad_row_refuses_the_whole_batch_and_writes_nothing()
     {
         var batch = new[] { M(s_now), M(s_now, address: "ns1.example.test") };
