@@ -177,6 +177,16 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
 
         var other = await CreateOrganisationAsync(staff, People.Unique("Other "));
         (await constituent.Client.PostAsJsonAsync($"/api/v1/organisations/{other}/contacts", Contact())).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        // Reads: once staff add a (TLP:AMBER) contact, its own constituent sees it and a constituent of another organisation does not.
+        (await staff.Client.PostAsJsonAsync($"/api/v1/organisations/{organisation}/contacts", Contact("seen@example.org"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await constituent.Client.GetFromJsonAsync<JsonElement>($"/api/v1/organisations/{organisation}")).GetProperty("contacts").GetArrayLength().ShouldBe(1);
+        var stranger = await ConstituentOfAsync(other);
+        var read = await stranger.Client.GetAsync($"/api/v1/organisations/{organisation}");
+        var body = await read.Content.ReadAsStringAsync();
+        read.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        JsonDocument.Parse(body).RootElement.GetProperty("contacts").GetArrayLength().ShouldBe(0);
+        body.ShouldNotContain("seen@example.org");
     }
 
     [Fact]
