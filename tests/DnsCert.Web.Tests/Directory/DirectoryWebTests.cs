@@ -275,6 +275,17 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         var (_, reportHtml) = await staff.GetAsync(report);
         NeverAnswered().Match(reportHtml).Value.ShouldContain("silent@example.org");
         NeverAnswered().Match(reportHtml).Value.ShouldNotContain("yes@example.org");
+
+        // The report names TLP:AMBER emergency contacts: governance, outside the core team, may not open it.
+        var governanceName = People.Unique("governance");
+        var governanceKey = await People.CreateEnrolledAsync(factory, governanceName, [Roles.Governance]);
+        var governance = Browser.Open(factory);
+        await governance.SignInFullyAsync(governanceName, governanceKey);
+        var (refused, refusedHtml) = await governance.GetAsync(report);
+        // Pages answer a forbidden request with the access-denied page (the cookie scheme's 403 is for API calls).
+        refused.StatusCode.ShouldBe(HttpStatusCode.Found);
+        refused.Headers.Location!.AbsolutePath.ShouldBe("/account/denied");
+        refusedHtml.ShouldNotContain("silent@example.org");
     }
 
     [Fact]
