@@ -23,7 +23,7 @@ internal static class RouteCommand
         route.SetAction((p, ct) => CliDatabase.RunAsync(async () =>
         {
             await using var dataSource = CliDatabase.Open(p);
-            var snapshot = await new DirectoryRepository(dataSource, TimeProvider.System).LoadRoutingSnapshotAsync(ct);
+            var snapshot = await new DirectoryRepository(dataSource, TimeProvider.System).LoadRoutingSnapshotAsync(DirectoryCommands.Staff, ct);
             var router = new ResponsiblePartyRouter(PublicSuffixList.Load(p.GetValue(psl)!), snapshot);
             var why = p.GetValue(purpose) == "abuse" ? RoutingPurpose.Abuse : RoutingPurpose.Emergency;
             var inputs = p.GetValue(names) is { Length: > 0 } given ? given : ReadLines(Console.In);

@@ -72,5 +72,6 @@ public interface IDirectoryRepository
 
     Task DecideClaimAsync(Guid claimId, bool approve, DirectoryActor actor, CancellationToken cancellationToken);
 
-    Task<RoutingSnapshot> LoadRoutingSnapshotAsync(CancellationToken cancellationToken);
+    /// <summary>Organisations, the contacts <paramref name="viewer"/> may see, and asset owners, for routing.</summary>
+    Task<RoutingSnapshot> LoadRoutingSnapshotAsync(Viewer viewer, CancellationToken cancellationToken);
 }

@@ -653,8 +653,9 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         }, cancellationToken);
     }
 
-    public async Task<RoutingSnapshot> LoadRoutingSnapshotAsync(CancellationToken cancellationToken)
+    public async Task<RoutingSnapshot> LoadRoutingSnapshotAsync(Viewer viewer, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(viewer);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var organisations = new Dictionary<Guid, (string Name, OrganisationKind Kind, string Language, List<RoutingContact> Contacts)>();
         await using (var command = new NpgsqlCommand("SELECT id, name, kind, languages FROM organisations", connection))
@@ -668,9 +669,12 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             }
         }
 
-        await using (var command = new NpgsqlCommand("SELECT organisation_id, name, email, language, roles FROM contacts ORDER BY name, id", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        // Contacts are constituent-visible records (TLP:AMBER by default): only those the viewer may see are routed to.
+        await using (var command = new NpgsqlCommand { Connection = connection })
         {
+            var visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, DirectoryRows.ContactVisibility);
+            command.CommandText = $"SELECT c.organisation_id, c.name, c.email, c.language, c.roles FROM contacts c WHERE {visible} ORDER BY c.name, c.id";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 if (organisations.TryGetValue(reader.GetGuid(0), out var organisation))

@@ -70,10 +70,10 @@ public static class DirectoryApi
                 }))
             .RequireAuthorization(ApiScopes.Write).WithName("ClaimAsset").WithSummary("Claim an asset for the organisation; staff approve it.");
 
-        group.MapGet("/route", async (IDirectoryRepository directory, PublicSuffixListHolder psl, string name, string? purpose, CancellationToken ct) =>
+        group.MapGet("/route", async (HttpContext http, IDirectoryRepository directory, PublicSuffixListHolder psl, string name, string? purpose, CancellationToken ct) =>
                 await GuardAsync(async () =>
                 {
-                    var router = new ResponsiblePartyRouter(psl.List, await directory.LoadRoutingSnapshotAsync(ct));
+                    var router = new ResponsiblePartyRouter(psl.List, await directory.LoadRoutingSnapshotAsync(Viewers.From(http.User), ct));
                     return TypedResults.Ok(router.Route(name, purpose is null ? RoutingPurpose.Emergency : Codes.Parse<RoutingPurpose>(purpose, "purpose")));
                 }))
             .RequireAuthorization(ApiScopes.Read).WithName("Route")

@@ -105,7 +105,7 @@ public class DirectoryImportTests
             """;
         await importer.ImportAsync(RecordSources.Csv, DirectoryCsv.Read(new StringReader(csv)), complete: false, s_actor, null, default);
 
-        var router = new ResponsiblePartyRouter(PublicSuffixList.Load(), await new DirectoryRepository(db, TimeProvider.System).LoadRoutingSnapshotAsync(default));
+        var router = new ResponsiblePartyRouter(PublicSuffixList.Load(), await new DirectoryRepository(db, TimeProvider.System).LoadRoutingSnapshotAsync(s_staff, default));
         var names = ReadLines(Path.Combine(RepoPaths.SharedData, "conficker", "conficker-b-2020.txt.gz"));
         var summary = RoutingSummary.Of(names.Select(n => router.Route(n, RoutingPurpose.Emergency)));
 

@@ -65,6 +65,23 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>A signed-in constituent who belongs to <paramref name="organisation"/>.</summary>
+    private async Task<Browser> ConstituentOfAsync(Guid organisation)
+    {
+        var user = await People.CreateAsync(factory, People.Unique("constituent"), [Roles.Constituent]);
+        using (var scope = factory.Services.CreateScope())
+        {
+            await using var command = scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>().CreateCommand("UPDATE users SET organisation_id = $1 WHERE id = $2");
+            command.Parameters.Add(new NpgsqlParameter { Value = organisation });
+            command.Parameters.Add(new NpgsqlParameter { Value = user.Id });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var constituent = Browser.Open(factory);
+        await constituent.SignInAsync(user.UserName!, People.Password);
+        return constituent;
+    }
+
     private static object Contact(string email = "noc@example.org", string? phone = "+223 20 22 00 00", string? key = null) => new
     {
         name = "NOC",
@@ -152,17 +169,7 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
     {
         var staff = await StaffAsync();
         var organisation = await CreateOrganisationAsync(staff, People.Unique("Own "));
-        var user = await People.CreateAsync(factory, People.Unique("constituent"), [Roles.Constituent]);
-        using (var scope = factory.Services.CreateScope())
-        {
-            await using var command = scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>().CreateCommand("UPDATE users SET organisation_id = $1 WHERE id = $2");
-            command.Parameters.Add(new NpgsqlParameter { Value = organisation });
-            command.Parameters.Add(new NpgsqlParameter { Value = user.Id });
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var constituent = Browser.Open(factory);
-        await constituent.SignInAsync(user.UserName!, People.Password);
+        var constituent = await ConstituentOfAsync(organisation);
         var response = await constituent.Client.PostAsJsonAsync($"/api/v1/organisations/{organisation}/contacts", Contact());
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         (await CountAsync("SELECT count(*) FROM contacts WHERE organisation_id = $1", organisation)).ShouldBe(0);
@@ -170,6 +177,16 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
 
         var other = await CreateOrganisationAsync(staff, People.Unique("Other "));
         (await constituent.Client.PostAsJsonAsync($"/api/v1/organisations/{other}/contacts", Contact())).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        // Reads: once staff add a (TLP:AMBER) contact, its own constituent sees it and a constituent of another organisation does not.
+        (await staff.Client.PostAsJsonAsync($"/api/v1/organisations/{organisation}/contacts", Contact("seen@example.org"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await constituent.Client.GetFromJsonAsync<JsonElement>($"/api/v1/organisations/{organisation}")).GetProperty("contacts").GetArrayLength().ShouldBe(1);
+        var stranger = await ConstituentOfAsync(other);
+        var read = await stranger.Client.GetAsync($"/api/v1/organisations/{organisation}");
+        var body = await read.Content.ReadAsStringAsync();
+        read.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        JsonDocument.Parse(body).RootElement.GetProperty("contacts").GetArrayLength().ShouldBe(0);
+        body.ShouldNotContain("seen@example.org");
     }
 
     [Fact]
@@ -191,6 +208,34 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         registry.GetProperty("contactEmail").GetString().ShouldBe("noc@example.org");
         registry.GetProperty("language").GetString().ShouldBe("fr");
         route.GetProperty("registrableDomain").GetString().ShouldBe($"example.{tld}");
+    }
+
+    [Fact]
+    public async Task Routing_api_names_an_amber_contact_to_staff_but_not_to_a_constituent_of_another_organisation()
+    {
+        var staff = await StaffAsync();
+        var tld = "t" + Guid.NewGuid().ToString("N")[..10];
+        var organisation = await CreateOrganisationAsync(staff, People.Unique("Amber "));
+        (await staff.Client.PostAsJsonAsync($"/api/v1/organisations/{organisation}/contacts", Contact("amber@example.org"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await CountAsync("SELECT count(*) FROM contacts WHERE organisation_id = $1 AND tlp = 2 AND email = 'amber@example.org'", organisation)).ShouldBe(1);
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IDirectoryRepository>()
+                .AddAssetAsync(organisation, AssetKind.Zone, tld, DirectoryActor.System, default);
+        }
+
+        var url = $"/api/v1/route?name=www.example.{tld}&purpose=emergency";
+        var stranger = await ConstituentOfAsync(await CreateOrganisationAsync(staff, People.Unique("Stranger ")));
+        var response = await stranger.Client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        body.ShouldNotContain("amber@example.org");
+        var seen = JsonDocument.Parse(body).RootElement.GetProperty("chain")[0];
+        seen.GetProperty("organisationId").GetGuid().ShouldBe(organisation);
+        seen.GetProperty("contactEmail").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        var route = await staff.Client.GetFromJsonAsync<JsonElement>(url);
+        route.GetProperty("chain")[0].GetProperty("contactEmail").GetString().ShouldBe("amber@example.org");
     }
 
     [Fact]
@@ -222,12 +267,25 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         var (answered, answeredHtml) = await recipient.SubmitAsync(link, new Dictionary<string, string>());
         answered.StatusCode.ShouldBe(HttpStatusCode.OK);
         answeredHtml.ShouldContain("id=\"answered\"");
-        (await recipient.SubmitAsync("/reach/answer/forged-token", new Dictionary<string, string>(), withToken: false)).Response.StatusCode
-            .ShouldBeOneOf(HttpStatusCode.NotFound, HttpStatusCode.BadRequest);
+        // A valid antiforgery token (from the real answer page, same browser), so only the forged answer token can refuse.
+        var forged = await recipient.Client.PostAsync("/reach/answer/forged-token",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Browser.Token(openedHtml) }));
+        forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         var (_, reportHtml) = await staff.GetAsync(report);
         NeverAnswered().Match(reportHtml).Value.ShouldContain("silent@example.org");
         NeverAnswered().Match(reportHtml).Value.ShouldNotContain("yes@example.org");
+
+        // The report names TLP:AMBER emergency contacts: governance, outside the core team, may not open it.
+        var governanceName = People.Unique("governance");
+        var governanceKey = await People.CreateEnrolledAsync(factory, governanceName, [Roles.Governance]);
+        var governance = Browser.Open(factory);
+        await governance.SignInFullyAsync(governanceName, governanceKey);
+        var (refused, refusedHtml) = await governance.GetAsync(report);
+        // Pages answer a forbidden request with the access-denied page (the cookie scheme's 403 is for API calls).
+        refused.StatusCode.ShouldBe(HttpStatusCode.Found);
+        refused.Headers.Location!.AbsolutePath.ShouldBe("/account/denied");
+        refusedHtml.ShouldNotContain("silent@example.org");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DnsCert.Web.Pages.Reach;
 
 /// <summary>A reach test's report: rate over time, who never answered, stale 24x7 contacts.</summary>
-[Authorize(Roles = $"{Roles.Administrator},{Roles.DutyOfficer},{Roles.IncidentHandler},{Roles.Governance}")]
+[Authorize(Roles = $"{Roles.Administrator},{Roles.DutyOfficer},{Roles.IncidentHandler}")]
 public sealed class ReportModel(ReachTestService reach) : PageModel
 {
     public ReachReport? Report { get; private set; }
