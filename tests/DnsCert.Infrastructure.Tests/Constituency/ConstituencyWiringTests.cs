@@ -137,6 +137,12 @@ public sealed class ConstituencyWiringTests : IAsyncLifetime
         var reach = new ReachTestService(new ReachTestStore(_db), mailer, TimeProvider.System);
         var campaign = await reach.StartAsync("By reply", [_org], new Uri("https://dnscert.test/"), s_actor, default);
         var noc = (await new DeliveryTracking(_db).ListAsync(_org, null, 10, default)).Single(d => d.Recipient == "noc@agence.test");
+        // Only a message that went out can be answered (the intake refuses replies to queued or failed ones); the
+        // sending itself is covered by the outbox tests, so here the outbox's final status is set directly.
+        await using (var sent = _db.CreateCommand("UPDATE notification_messages SET status = 'sent' WHERE recipient = 'noc@agence.test'"))
+        {
+            (await sent.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
 
         var reply = $"From: NOC <noc@agence.test>\r\nTo: team@dnscert.test\r\nSubject: Re: {Core.Notifications.NotificationRenderer.Tag(noc.Ticket)} " +
             "Test de joignabilite\r\nMessage-ID: <reply-1@agence.test>\r\n\r\nNous sommes la.\r\n";
