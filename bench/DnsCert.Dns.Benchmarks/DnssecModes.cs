@@ -71,7 +71,7 @@ public static class DnssecModes
         });
         var raw = Measure(seconds, RawVerifier(algorithm, sets[0]));
         return FormattableString.Invariant(
-            $"dnscert alg={algorithm} rrsets={sets.Count} signed_octets_mean={octets:0} full_per_s_wall={full.Wall:0} full_per_s_cpu={full.Cpu:0} full_per_s_thread_user={full.ThreadUser:0} primitive_per_s_wall={raw.Wall:0} primitive_per_s_cpu={raw.Cpu:0} primitive_per_s_thread_user={raw.ThreadUser:0}");
+            $"dnscert alg={algorithm} crypto={(RrsigVerifier.IsNativeAvailable((byte)algorithm) ? "libcrypto" : "managed")} rrsets={sets.Count} signed_octets_mean={octets:0} full_per_s_wall={full.Wall:0} full_per_s_cpu={full.Cpu:0} full_per_s_thread_user={full.ThreadUser:0} primitive_per_s_wall={raw.Wall:0} primitive_per_s_cpu={raw.Cpu:0} primitive_per_s_thread_user={raw.ThreadUser:0}");
     }
 
     private sealed record Signed(List<ResourceRecord> Rrset, RrsigRecord Rrsig, KeyRecordData Key);

@@ -2,6 +2,7 @@
 # DNSSEC benchmarks against peers, side by side in one run (docs/benchmarks.md, "DNSSEC"):
 #   a. `openssl speed` raw verify rates (RSA-2048, ECDSA P-256, Ed25519), then ours for algorithms 8, 13, 15 over the
 #      real RRsets of the 2017 root zone (canonical form + hash + verify), one thread, ROUNDS alternating rounds;
+#      8 and 15 also with the libcrypto binding turned off (DNSCERT_DNSSEC_NATIVE=0: the managed fallback);
 #   b. whole-zone validation of the 2017 root zone: `dnscert zone verify` vs `ldns-verify-zone` (hyperfine, whole
 #      processes), and our in-process split (parse once, validate several times).
 # Usage: bench/peers/dnssec-bench.sh [seconds per measurement]      Results: bench/peers/results/dnssec/
@@ -41,6 +42,10 @@ for round in $(seq "$ROUNDS"); do
     | grep -E '^rsa 2048|nistp256|Ed25519' | sed 's/^/openssl /' | tee -a "$OUT/summary.txt"
   for alg in 8 13 15; do
     "${OURS[@]}" verify-rate "$ZONE" "$alg" "$SECONDS_EACH" | tee -a "$OUT/summary.txt"
+  done
+  # The managed path (.NET RSA, BouncyCastle Ed25519) that runs where libcrypto 3 cannot be loaded, for the split.
+  for alg in 8 15; do
+    DNSCERT_DNSSEC_NATIVE=0 "${OURS[@]}" verify-rate "$ZONE" "$alg" "$SECONDS_EACH" | tee -a "$OUT/summary.txt"
   done
 done
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using DnsCert.Dns.Dnssec.Native;
 using DnsCert.Dns.Names;
 using DnsCert.Dns.Records;
 using DnsCert.Dns.Wire;
@@ -11,7 +12,9 @@ namespace DnsCert.Dns.Security;
 /// <summary>
 /// Verifies RRSIGs over RRsets (RFC 4034 §3.1.8.1, RFC 4035 §5.3) for the RSA and ECDSA algorithms that
 /// .NET implements: 5/7 (RSA/SHA-1), 8 (RSA/SHA-256), 10 (RSA/SHA-512), 13 (ECDSA P-256), 14 (ECDSA P-384),
-/// and with BouncyCastle 15 (Ed25519) and 16 (Ed448) (RFC 8080).
+/// and with BouncyCastle 15 (Ed25519) and 16 (Ed448) (RFC 8080). Where libcrypto 3 is loadable, RSA and Ed25519
+/// signatures are verified through a direct binding instead (<see cref="NativeKey"/>, docs/architecture.md): same
+/// results, about a fifth faster; ECDSA stays with .NET, which already reaches OpenSSL's rate.
 /// </summary>
 public static class RrsigVerifier
 {
@@ -139,7 +142,15 @@ public static class RrsigVerifier
     /// accepting signatures up to <paramref name="clockSkew"/> before inception or after expiration.
     /// </summary>
     public static DnssecVerifyStatus Verify(RrsigRecord rrsig, IReadOnlyCollection<ResourceRecord> rrset, DnsName keyOwner,
-        KeyRecordData key, DateTimeOffset now, TimeSpan clockSkew)
+        KeyRecordData key, DateTimeOffset now, TimeSpan clockSkew) =>
+        Verify(rrsig, rrset, keyOwner, key, now, clockSkew, DnssecCryptoBackend.Automatic);
+
+    /// <summary>True when RSA and Ed25519 signatures of <paramref name="algorithm"/> go through libcrypto here.</summary>
+    internal static bool IsNativeAvailable(byte algorithm) => NativeKey.Supports(algorithm) && LibCrypto.IsAvailable;
+
+    /// <summary>As the public overload, with the crypto implementation chosen (tests compare both on the same vectors).</summary>
+    internal static DnssecVerifyStatus Verify(RrsigRecord rrsig, IReadOnlyCollection<ResourceRecord> rrset, DnsName keyOwner,
+        KeyRecordData key, DateTimeOffset now, TimeSpan clockSkew, DnssecCryptoBackend backend)
     {
         ArgumentNullException.ThrowIfNull(rrsig);
         ArgumentNullException.ThrowIfNull(rrset);
@@ -166,7 +177,7 @@ public static class RrsigVerifier
             return DnssecVerifyStatus.RrsetMismatch;
         }
 
-        var status = VerifySignature(key, WriteSignedData(rrsig, rrset), rrsig.Signature.Span);
+        var status = VerifySignature(key, WriteSignedData(rrsig, rrset), rrsig.Signature.Span, backend);
         if (status != DnssecVerifyStatus.Valid)
         {
             return status;
@@ -189,14 +200,15 @@ public static class RrsigVerifier
     /// </summary>
     internal static ushort KeyTagOf(KeyRecordData key) => ParsedKey.For(key).KeyTag;
 
-    private static DnssecVerifyStatus VerifySignature(KeyRecordData key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    private static DnssecVerifyStatus VerifySignature(KeyRecordData key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature,
+        DnssecCryptoBackend backend)
     {
         if (!IsSupportedAlgorithm(key.Algorithm))
         {
             return DnssecVerifyStatus.UnsupportedAlgorithm;
         }
 
-        return ParsedKey.For(key).Verify(data, signature);
+        return ParsedKey.For(key).Verify(data, signature, backend);
     }
 
     /// <summary>
@@ -214,6 +226,9 @@ public static class RrsigVerifier
         private readonly bool _valid;
         private readonly RSAParameters _rsa;
         private readonly ECParameters _ec;
+
+        // The key in libcrypto, for RSA and Ed25519 when the binding is available (null: the managed path verifies).
+        private readonly NativeKey? _native;
 
         // One pooled .NET key object: instance members of RSA/ECDsa are not documented as thread-safe, so a verifier
         // takes it out (Interlocked), and a concurrent verifier that finds the slot empty imports its own.
@@ -266,6 +281,15 @@ public static class RrsigVerifier
                     _valid = false;
                 }
             }
+
+            if (_valid && NativeKey.Supports(algorithm) && LibCrypto.IsAvailable)
+            {
+                // RSA goes to libcrypto as the SubjectPublicKeyInfo of the key .NET has just accepted, so both paths
+                // take exactly the same keys.
+                _native = algorithm == 15
+                    ? NativeKey.TryCreate(algorithm, default, key)
+                    : NativeKey.TryCreate(algorithm, ((RSA)_pooled!).ExportSubjectPublicKeyInfo(), default);
+            }
         }
 
         public static ParsedKey For(KeyRecordData key)
@@ -284,11 +308,27 @@ public static class RrsigVerifier
         /// <summary>RFC 4034 Appendix B key tag of the record this was parsed from.</summary>
         public ushort KeyTag { get; }
 
-        public DnssecVerifyStatus Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+        public DnssecVerifyStatus Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, DnssecCryptoBackend backend)
         {
             if (!_valid)
             {
                 return DnssecVerifyStatus.InvalidKey;
+            }
+
+            if (backend == DnssecCryptoBackend.Native && _native is null)
+            {
+                throw new InvalidOperationException($"no libcrypto binding for algorithm {_algorithm}");
+            }
+
+            if (_native is not null && backend != DnssecCryptoBackend.Managed)
+            {
+                // RFC 8080 §3: an Ed25519 signature is exactly 64 octets (the managed path checks the same).
+                if (_algorithm == 15 && signature.Length != Ed25519.SignatureSize)
+                {
+                    return DnssecVerifyStatus.BadSignature;
+                }
+
+                return _native.Verify(data, signature) ? DnssecVerifyStatus.Valid : DnssecVerifyStatus.BadSignature;
             }
 
             return _algorithm switch
