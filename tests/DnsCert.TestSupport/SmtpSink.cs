@@ -14,14 +14,16 @@ public sealed class SmtpSink : IAsyncDisposable
 
     private readonly string? _certificate;
     private readonly string? _key;
+    private readonly bool _smtpUtf8;
     private Process? _process;
 
-    private SmtpSink(string maildir, int port, string? certificate, string? key)
+    private SmtpSink(string maildir, int port, string? certificate, string? key, bool smtpUtf8)
     {
         Maildir = maildir;
         Port = port;
         _certificate = certificate;
         _key = key;
+        _smtpUtf8 = smtpUtf8;
     }
 
     public string Host => "127.0.0.1";
@@ -32,11 +34,14 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public static string Script => Path.Combine(RepoPaths.Root, "tests", "DnsCert.TestSupport", "smtp_sink.py");
 
-    /// <summary>Starts a sink; with a PEM certificate and key it offers STARTTLS.</summary>
-    public static async Task<SmtpSink> StartAsync(string? certificatePem = null, string? keyPem = null)
+    /// <summary>
+    /// Starts a sink; with a PEM certificate and key it offers STARTTLS. It advertises SMTPUTF8 (RFC 6531) unless
+    /// <paramref name="smtpUtf8"/> is false.
+    /// </summary>
+    public static async Task<SmtpSink> StartAsync(string? certificatePem = null, string? keyPem = null, bool smtpUtf8 = true)
     {
         var maildir = Directory.CreateTempSubdirectory("dnscert-maildir-").FullName;
-        var sink = new SmtpSink(maildir, FreePort.Next(), certificatePem, keyPem);
+        var sink = new SmtpSink(maildir, FreePort.Next(), certificatePem, keyPem, smtpUtf8);
         await sink.StartAgainAsync();
         return sink;
     }
@@ -55,7 +60,7 @@ public sealed class SmtpSink : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            _process = ProcessRunner.Start(Python, arguments);
+            _process = ProcessRunner.Start(Python, arguments, new Dictionary<string, string?> { ["SMTP_SINK_SMTPUTF8"] = _smtpUtf8 ? "1" : "0" });
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             var line = await _process.StandardOutput.ReadLineAsync(cts.Token);
             if (line == "ready")

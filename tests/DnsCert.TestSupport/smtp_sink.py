@@ -2,7 +2,7 @@
 """A real SMTP server for tests: aiosmtpd storing every accepted message into a Maildir.
 
 Usage: smtp_sink.py HOST PORT MAILDIR [CERT KEY]
-With CERT and KEY it offers STARTTLS. Recipients starting with "reject" get a 550, "defer" a 451; a message to a
+With CERT and KEY it offers STARTTLS. SMTP_SINK_SMTPUTF8=0 in the environment stops it advertising SMTPUTF8. Recipients starting with "reject" get a 550, "defer" a 451; a message to a
 recipient starting with "hangup" is stored and the connection closed after its "." without a reply. Prints "ready" once listening. On SIGTERM it stops accepting, lets sessions in
 the middle of a command finish for a moment, and exits: a message is stored before its 250 is sent, never after.
 """
@@ -50,7 +50,7 @@ async def main():
     handler = MaildirHandler(path)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="sink.test", enable_SMTPUTF8=True, decode_data=False,
+        lambda: SMTP(handler, hostname="sink.test", enable_SMTPUTF8=os.environ.get("SMTP_SINK_SMTPUTF8", "1") != "0", decode_data=False,
                      tls_context=context, require_starttls=False),
         host, port)
     stop = asyncio.Event()

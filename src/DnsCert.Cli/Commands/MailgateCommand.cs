@@ -8,7 +8,8 @@ namespace DnsCert.Cli.Commands;
 /// <c>dnscert mailgate</c>: what an MTA pipes received mail into (Postfix <c>pipe</c>, like RTIR's rt-mailgate). Reads
 /// one RFC 5322 message on standard input and posts it to the server's intake with an API token of scope
 /// <c>mail:intake</c>. Exit codes follow sysexits.h, which Postfix understands: 0 taken, 65 malformed (kept by the
-/// server, bounced by the MTA), 75 try again later (server unreachable), 77 token refused.
+/// server, bounced by the MTA), 75 try again later (server unreachable, a server error such as its database
+/// being down, or an answer that broke off), 77 token refused.
 /// </summary>
 internal static class MailgateCommand
 {
@@ -63,7 +64,19 @@ internal static class MailgateCommand
 
             using (response)
             {
-                var body = await response.Content.ReadAsStringAsync(ct);
+                string body;
+                try
+                {
+                    body = await response.Content.ReadAsStringAsync(ct);
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+                {
+                    // The server may or may not have stored the mail. EX_TEMPFAIL makes the MTA keep it and retry: at
+                    // worst a report is filed twice, never a mail lost or bounced back to its sender.
+                    Console.Error.WriteLine($"dnscert: mailgate: the server's answer broke off, the MTA will retry: {e.Message}");
+                    return TemporaryFailure;
+                }
+
                 switch ((int)response.StatusCode)
                 {
                     case 200:

@@ -67,7 +67,7 @@ public sealed class MessageComposer(OpenPgpSigner? signer)
 
         foreach (var (name, value) in headers)
         {
-            MimeHeaders.CheckHeader(name, value);
+            MimeHeaders.CheckHeader(name, value, utf8Address: name is "From" or "To");
             MimeHeaders.WriteFolded(output, name, value);
         }
 

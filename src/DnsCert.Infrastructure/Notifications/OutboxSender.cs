@@ -8,10 +8,12 @@ using Npgsql;
 namespace DnsCert.Infrastructure.Notifications;
 
 /// <summary>
-/// Drains the outbox, one message per transaction: claim the row (FOR UPDATE SKIP LOCKED, so any number of senders and
-/// server instances share the table), speak SMTP, commit the hand-off record before writing the final ".", and commit the
-/// outcome. A sender that dies mid-transaction releases its lock with its connection; its message then carries a
-/// hand-off row and is marked unconfirmed for the duty officer instead of being sent twice.
+/// Drains the outbox, one database connection per message: claim the row (FOR UPDATE SKIP LOCKED, so any number of
+/// senders and server instances share the table), speak SMTP, commit the hand-off record in the claim transaction before
+/// writing the final ".", and record the outcome on the same connection. Before the hand-off a dying sender's claim
+/// rolls back and the message is sent again (the server discards DATA without its "."); after it, the hand-off row keeps
+/// other senders off, and once the session that wrote it is gone the sweep marks the message unconfirmed for the duty
+/// officer instead of sending it twice (docs/notifications.md, "The outbox").
 /// </summary>
 public sealed partial class OutboxSender(
     NpgsqlDataSource dataSource, IOptions<NotificationOptions> options, TimeProvider clock, IHttpClientFactory? httpClients,
@@ -39,9 +41,24 @@ public sealed partial class OutboxSender(
 
     public async Task<SendOutcome> SendNextAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            return await ClaimAndSendAsync(connection, transaction, t => transaction = t, cancellationToken);
+        }
+        finally
+        {
+            await transaction.DisposeAsync();
+        }
+    }
+
+    // The claim transaction is replaced by a fresh one once the hand-off is committed; `replace` tells the caller,
+    // which disposes whichever is current at the end.
+    private async Task<SendOutcome> ClaimAndSendAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Action<NpgsqlTransaction> replace, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         Claimed? message = null;
         await using (var claim = new NpgsqlCommand("""
             SELECT m.id, m.ticket, m.message_id, m.idempotency_key, m.channel, m.recipient, m.content, m.attempts
@@ -92,18 +109,26 @@ public sealed partial class OutboxSender(
         var handedOver = false;
         try
         {
-            // The hand-off marker is committed on its own connection (opened and prepared beforehand) and awaited before
-            // the final "." is written: a failure to record it abandons the message before the server has it (see the
-            // class summary and SmtpClient.SendAsync).
-            await using var markerConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var handoff = new NpgsqlCommand(
-                "INSERT INTO notification_handoffs (message, handed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", markerConnection);
-            handoff.Parameters.Add(new() { Value = message.Id });
-            handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
-            await handoff.PrepareAsync(cancellationToken);
+            // The hand-off record is committed with the claim, awaited before the final "." is written: a failure to
+            // record it abandons the message before the server has it (see the class summary and SmtpClient.SendAsync).
+            // It names this session, so the sweep leaves it alone while this sender lives.
             await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, async () =>
             {
-                await handoff.ExecuteNonQueryAsync(cancellationToken);
+                await using (var handoff = new NpgsqlCommand("""
+                    INSERT INTO notification_handoffs (message, handed_at, backend_pid, backend_start)
+                    SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
+                    ON CONFLICT DO NOTHING
+                    """, connection, transaction))
+                {
+                    handoff.Parameters.Add(new() { Value = message.Id });
+                    handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
+                    await handoff.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                await transaction.DisposeAsync();
+                transaction = await connection.BeginTransactionAsync(cancellationToken);
+                replace(transaction);
                 handedOver = true;
             }, cancellationToken, envelopeId: message.IdempotencyKey);
             await FinishAsync(connection, transaction, message, "sent", "accepted by " + settings.Smtp.Host, cancellationToken);
@@ -146,8 +171,8 @@ public sealed partial class OutboxSender(
     }
 
     /// <summary>
-    /// Marks messages a dead sender had handed over as unconfirmed and alerts the duty officer. Rows still locked belong
-    /// to live senders and are skipped.
+    /// Marks messages a dead sender had handed over as unconfirmed and alerts the duty officer. Hand-offs whose database
+    /// session still exists belong to live senders (waiting for the server's reply) and are skipped.
     /// </summary>
     public async Task<int> SweepUnconfirmedAsync(CancellationToken cancellationToken)
     {
@@ -155,6 +180,7 @@ public sealed partial class OutboxSender(
         await using var command = dataSource.CreateCommand(UnconfirmSql("""
             SELECT m.id FROM notification_messages m JOIN notification_handoffs h ON h.message = m.id
             WHERE m.status = 'queued'
+              AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.backend_pid AND a.backend_start = h.backend_start)
             FOR UPDATE OF m SKIP LOCKED
             """));
         command.Parameters.Add(new() { Value = now });

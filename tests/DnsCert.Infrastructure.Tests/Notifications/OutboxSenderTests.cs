@@ -82,6 +82,44 @@ public sealed class OutboxSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_non_ascii_address_goes_as_utf8_where_smtputf8_is_offered_and_is_a_clear_dead_letter_where_it_is_not()
+    {
+        const string address = "ñandú@bücher.test";
+        await using (var international = await SmtpSink.StartAsync())
+        {
+            var settings = Settings(international);
+            var message = await QueueAsync(settings, new Recipient(address, "", ["es"], null));
+            await using var sender = Sender(settings);
+            (await sender.DrainAsync(default)).ShouldBe(1);
+            (await StateAsync(message.Id)).ShouldBe(("sent", 1, 0L));
+            var stored = international.Messages().ShouldHaveSingleItem();
+            SmtpSink.MessageId(stored).ShouldBe(message.MessageId);
+            // RFC 6532 §3.2: the header carries the address in UTF-8, not mangled and not encoded-word.
+            System.Text.Encoding.UTF8.GetString(stored).ShouldContain("To: <" + address + ">");
+        }
+
+        await using var ascii = await SmtpSink.StartAsync(smtpUtf8: false);
+        var plain = Settings(ascii);
+        var refused = await QueueAsync(plain, new Recipient(address, "", ["es"], null));
+        var ordinary = await QueueAsync(plain, new Recipient("duty@dnscert.test", "", ["en"], null));
+        await using (var sender = Sender(plain))
+        {
+            (await sender.DrainAsync(default)).ShouldBe(2);
+        }
+
+        // Permanent at once (no server will learn SMTPUTF8 by waiting), one alert, and the next message still goes.
+        (await StateAsync(refused.Id)).ShouldBe(("failed", 1, 1L));
+        await using (var detail = _db.CreateCommand("SELECT status_detail FROM notification_messages WHERE id = $1"))
+        {
+            detail.Parameters.Add(new() { Value = refused.Id });
+            ((string)(await detail.ExecuteScalarAsync())!).ShouldContain("does not offer SMTPUTF8");
+        }
+
+        (await StateAsync(ordinary.Id)).Status.ShouldBe("sent");
+        SmtpSink.MessageId(ascii.Messages().ShouldHaveSingleItem()).ShouldBe(ordinary.MessageId);
+    }
+
+    [Fact]
     public async Task A_550_is_a_dead_letter_at_once_and_a_451_is_retried_with_backoff_until_max_attempts()
     {
         await using var sink = await SmtpSink.StartAsync();

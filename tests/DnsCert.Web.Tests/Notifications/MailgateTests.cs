@@ -70,7 +70,7 @@ public sealed class MailgateTests : IAsyncLifetime
         await _db.DisposeAsync();
     }
 
-    private async Task<ProcessResult> MailgateAsync(string mail, string? token = null)
+    private async Task<ProcessResult> MailgateAsync(string mail, string? token = null, int? port = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -79,7 +79,7 @@ public sealed class MailgateTests : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll"), "mailgate", "--server", $"http://127.0.0.1:{_port}" })
+        foreach (var argument in new[] { RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll"), "mailgate", "--server", $"http://127.0.0.1:{port ?? _port}" })
         {
             info.ArgumentList.Add(argument);
         }
@@ -109,5 +109,67 @@ public sealed class MailgateTests : IAsyncLifetime
         ((long)(await kept.ExecuteScalarAsync())!).ShouldBe(1);
 
         (await MailgateAsync("From: a@b.test\n\nx\n", token: "dnsc_wrongwrong_" + new string('x', 43))).ExitCode.ShouldBe(77);
+    }
+
+    [Fact]
+    public async Task A_server_error_such_as_its_database_being_down_exits_75_so_the_mta_retries()
+    {
+        // The intake's table is gone for a moment (as when the database fails under the server): the server answers
+        // 500, and the mail must stay with the MTA.
+        await using (var hide = _db.CreateCommand("ALTER TABLE mail_intake RENAME TO mail_intake_hidden"))
+        {
+            await hide.ExecuteNonQueryAsync();
+        }
+
+        ProcessResult result;
+        try
+        {
+            result = await MailgateAsync("From: reporter@isp.test\nSubject: Lame delegation\n\nns1 refuses.\n");
+        }
+        finally
+        {
+            await using var restore = _db.CreateCommand("ALTER TABLE mail_intake_hidden RENAME TO mail_intake");
+            await restore.ExecuteNonQueryAsync();
+        }
+
+        result.ExitCode.ShouldBe(75, result.StandardError);
+        result.StandardError.ShouldContain("the MTA will retry");
+        await using var reports = _db.CreateCommand("SELECT count(*) FROM reports WHERE subject = 'Lame delegation'");
+        ((long)(await reports.ExecuteScalarAsync())!).ShouldBe(0); // one transaction: no half-written report either
+    }
+
+    [Fact]
+    public async Task An_answer_that_breaks_off_while_being_read_exits_75()
+    {
+        // A server that sends a 200 header promising a body, then closes the connection half-way.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var request = new byte[65536];
+            var seen = new StringBuilder();
+            while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(request);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                seen.Append(Encoding.ASCII.GetString(request, 0, read));
+            }
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"disposition\":"));
+            await stream.FlushAsync();
+            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        });
+
+        var result = await MailgateAsync("From: reporter@isp.test\nSubject: x\n\ny\n", port: port);
+        await serve;
+        result.ExitCode.ShouldBe(75, result.StandardError);
+        result.StandardError.ShouldContain("the server's answer broke off, the MTA will retry");
     }
 }

@@ -11,14 +11,18 @@ public static class MimeHeaders
     /// <summary>RFC 2047 §2: an encoded word is at most 75 characters.</summary>
     public const int MaxEncodedWord = 75;
 
-    public static void CheckHeader(string name, string value)
+    /// <summary>
+    /// Refuses a header that could inject another (CR, LF) or carries raw non-ASCII; <paramref name="utf8Address"/>
+    /// allows UTF-8 in an address header (RFC 6532 §3.2: an internationalised address, sent only with SMTPUTF8).
+    /// </summary>
+    public static void CheckHeader(string name, string value, bool utf8Address = false)
     {
         if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c > '~' || c == ':'))
         {
             throw new ArgumentException($"'{name}' is not a header field name (RFC 5322 §2.2)", nameof(name));
         }
 
-        if ((value ?? "").Any(c => c is '\r' or '\n' || c > '~'))
+        if ((value ?? "").Any(c => c is '\r' or '\n' || (c > '~' && !(utf8Address && c > '\u009f'))))
         {
             // A CR or LF in a value would start a new header (header injection); non-ASCII must be encoded first.
             throw new ArgumentException($"header {name}: the value must be one line of ASCII; encode text with EncodeWord", nameof(value));
@@ -44,7 +48,9 @@ public static class MimeHeaders
         }
 
         line.Append("\r\n");
-        stream.Write(Encoding.ASCII.GetBytes(line.ToString()));
+        // Everything but an internationalised address is ASCII by now (text goes as RFC 2047 encoded words); such an
+        // address stays UTF-8 (RFC 6532 §3.2), and SmtpClient sends that message only with SMTPUTF8.
+        stream.Write(Encoding.UTF8.GetBytes(line.ToString()));
     }
 
     /// <summary>

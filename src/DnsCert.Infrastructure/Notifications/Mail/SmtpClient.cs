@@ -179,19 +179,21 @@ public sealed class SmtpClient : IAsyncDisposable
         if (international && !Supports("SMTPUTF8"))
         {
             // RFC 6531 §3.4: without SMTPUTF8 the server cannot take a non-ASCII address; it never will.
-            throw new SmtpCommandException("MAIL FROM", new SmtpReply(553, ["server does not support SMTPUTF8 for a non-ASCII address"]));
+            throw new SmtpCommandException("MAIL FROM", new SmtpReply(553,
+                ["5.6.7 the server does not offer SMTPUTF8 (RFC 6531), so it cannot take the non-ASCII address; not retried"]));
         }
 
         var mail = "MAIL FROM:<" + from + ">";
-        if (Supports("8BITMIME"))
+        if (international)
+        {
+            // RFC 6531 §3.4: the addresses go as UTF-8, and the header fields that carry them are UTF-8 too (RFC 6532),
+            // so the content is 8-bit; an SMTPUTF8 server supports 8BITMIME (RFC 6531 §3.1).
+            mail += " BODY=8BITMIME SMTPUTF8";
+        }
+        else if (Supports("8BITMIME"))
         {
             // Our content is 7-bit, and saying so lets a relay avoid downgrading anything (RFC 6152).
             mail += " BODY=7BIT";
-        }
-
-        if (international)
-        {
-            mail += " SMTPUTF8";
         }
 
         if (envelopeId is not null && Supports("DSN"))
