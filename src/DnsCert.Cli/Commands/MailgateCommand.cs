@@ -54,7 +54,8 @@ internal static class MailgateCommand
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request, ct);
+                // Headers first: a body that breaks off is then reported as such below, not as an unreachable server.
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

@@ -11,12 +11,12 @@ public sealed record DeliveryRecord(
 /// <summary>An alert for the duty officer: a dead letter or an unconfirmed delivery.</summary>
 public sealed record NotificationAlert(Guid Id, Guid MessageId, string Kind, string Detail, DateTimeOffset CreatedAt);
 
-/// <summary>Queries for delivery tracking: queued, sent, failed, bounced, answered, unconfirmed.</summary>
+/// <summary>Queries for delivery tracking: queued, sending (handed over, awaiting the reply), sent, failed, bounced, answered, unconfirmed.</summary>
 public sealed class DeliveryTracking(NpgsqlDataSource dataSource)
 {
     public const int MaxPage = 500;
 
-    public static IReadOnlyList<string> Statuses { get; } = ["queued", "sent", "failed", "bounced", "answered", "unconfirmed"];
+    public static IReadOnlyList<string> Statuses { get; } = ["queued", "sending", "sent", "failed", "bounced", "answered", "unconfirmed"];
 
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(Guid? organisationId, string? status, int limit, CancellationToken cancellationToken)
     {

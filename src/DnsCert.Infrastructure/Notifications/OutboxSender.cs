@@ -114,14 +114,25 @@ public sealed partial class OutboxSender(
             // It names this session, so the sweep leaves it alone while this sender lives.
             await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, async () =>
             {
-                await using (var handoff = new NpgsqlCommand("""
-                    INSERT INTO notification_handoffs (message, handed_at, backend_pid, backend_start)
-                    SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
-                    ON CONFLICT DO NOTHING
-                    """, connection, transaction))
+                // 'sending', not only the hand-off row: a concurrent claim that read the row before this commit
+                // re-checks the row's own columns when it gets the lock, never the hand-off table (migration 0009).
+                var handedAt = clock.GetUtcNow();
+                await using (var handoff = new NpgsqlBatch(connection, transaction)
                 {
-                    handoff.Parameters.Add(new() { Value = message.Id });
-                    handoff.Parameters.Add(new() { Value = clock.GetUtcNow() });
+                    BatchCommands =
+                    {
+                        new NpgsqlBatchCommand("""
+                            INSERT INTO notification_handoffs (message, handed_at, backend_pid, backend_start)
+                            SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
+                            ON CONFLICT DO NOTHING
+                            """) { Parameters = { new() { Value = message.Id }, new() { Value = handedAt } } },
+                        new NpgsqlBatchCommand("UPDATE notification_messages SET status = 'sending', status_changed_at = $2 WHERE id = $1")
+                        {
+                            Parameters = { new() { Value = message.Id }, new() { Value = handedAt } },
+                        },
+                    },
+                })
+                {
                     await handoff.ExecuteNonQueryAsync(cancellationToken);
                 }
 
@@ -179,7 +190,7 @@ public sealed partial class OutboxSender(
         var now = clock.GetUtcNow();
         await using var command = dataSource.CreateCommand(UnconfirmSql("""
             SELECT m.id FROM notification_messages m JOIN notification_handoffs h ON h.message = m.id
-            WHERE m.status = 'queued'
+            WHERE m.status IN ('sending', 'queued')
               AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.backend_pid AND a.backend_start = h.backend_start)
             FOR UPDATE OF m SKIP LOCKED
             """));

@@ -34,7 +34,7 @@ public static class NotificationsApi
             })
             .RequireAuthorization(ApiScopes.Read).RequireAuthorization(p => p.RequireRole(StaffRoles))
             .WithName("ListNotificationMessages")
-            .WithSummary("Outgoing messages with their delivery status (queued, sent, failed, bounced, answered, unconfirmed).");
+            .WithSummary("Outgoing messages with their delivery status (queued, sending, sent, failed, bounced, answered, unconfirmed).");
         group.MapGet("/alerts", async (DeliveryTracking tracking, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await tracking.OpenAlertsAsync(cancellationToken)))
             .RequireAuthorization(ApiScopes.Read).RequireAuthorization(p => p.RequireRole(StaffRoles))

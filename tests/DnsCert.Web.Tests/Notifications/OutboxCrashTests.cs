@@ -9,18 +9,18 @@ using Npgsql;
 namespace DnsCert.Web.Tests.Notifications;
 
 /// <summary>
-/// 10,000 queued messages; the SMTP server is stopped and started again, and the DnsCert server (a real process) is
-/// killed with SIGKILL in the middle: no message arrives twice (counted in the Maildir by Message-ID), and every
-/// message arrives except those the kill caught between recording the hand-off and writing the final "." — at most one
-/// per worker, each marked unconfirmed with an alert for the duty officer. Exactly-once over an arbitrary kill is not
-/// achievable with plain SMTP; most runs lose none.
+/// Issue 8's acceptance: 10,000 queued messages; the SMTP server is stopped and started again, and the DnsCert server (a
+/// real process) is killed with SIGKILL in the middle: every message arrives exactly once (counted in the Maildir by
+/// Message-ID). The one state plain SMTP cannot resolve — the kill lands after the hand-off record is committed and
+/// before the final "." leaves (RFC 5321 §6.1) — would show here as a missing message marked unconfirmed; how often
+/// that happens over repeated runs is measured in docs/notifications.md ("The outbox").
 /// </summary>
 public sealed class OutboxCrashTests
 {
     private const int Messages = 10_000;
 
     [Fact]
-    public async Task No_message_arrives_twice_and_none_is_lost_silently_through_an_smtp_outage_and_a_sigkill()
+    public async Task Every_message_arrives_exactly_once_through_an_smtp_outage_and_a_sigkill()
     {
         var database = await TestDatabase.CreateAsync();
         await using var db = NpgsqlDataSource.Create(database);
@@ -50,14 +50,15 @@ public sealed class OutboxCrashTests
         environment["DNSCERT_Notifications__Outbox__OutageRetrySeconds"] = "0.3";
         environment["DNSCERT_Notifications__Outbox__RetryBaseSeconds"] = "1";
 
-        var server = ServerProcess.Start(environment);
-        _ = server.StandardOutput.ReadToEndAsync();
-        _ = server.StandardError.ReadToEndAsync();
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var server = Start(environment, log);
         try
         {
             await WaitUntilAsync(() => sink.Count >= 2_000, "2,000 messages before the SMTP outage");
             await sink.StopAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // The outage lasts until the senders have met it (a failed connection attempt, logged by OutboxSender).
+            await WaitUntilAsync(() => log.Any(l => l.Contains("SMTP server unreachable", StringComparison.Ordinal)), "the senders to meet the outage");
+            var during = sink.Count;
             await sink.StartAgainAsync();
 
             await WaitUntilAsync(() => sink.Count >= 5_000, "5,000 messages before the SIGKILL");
@@ -65,13 +66,12 @@ public sealed class OutboxCrashTests
             await server.WaitForExitAsync();
             server.Dispose();
 
-            server = ServerProcess.Start(environment);
-            _ = server.StandardOutput.ReadToEndAsync();
-            _ = server.StandardError.ReadToEndAsync();
-            await WaitUntilAsync(async () => await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status = 'queued'") == 0,
+            server = Start(environment, log);
+            // Drained: nothing queued, and no hand-off left (a killed sender's are swept when a sender is idle).
+            await WaitUntilAsync(async () => await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status IN ('queued', 'sending')") == 0
+                    && await ScalarAsync(db, "SELECT count(*) FROM notification_handoffs") == 0,
                 "the outbox to drain", TimeSpan.FromMinutes(5));
-            // The sweep of a killed sender's hand-offs runs when a sender is idle.
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            during.ShouldBeLessThan(Messages, "the outage came in the middle");
         }
         finally
         {
@@ -85,8 +85,24 @@ public sealed class OutboxCrashTests
         }
 
         var counts = sink.CountByMessageId();
-        counts.Where(c => c.Value != 1).ShouldBeEmpty("no message arrives twice");
+        var twice = counts.Where(c => c.Value != 1).Select(c => c.Key).ToList();
+        if (twice.Count > 0)
+        {
+            // Say how they went: status, attempts and the last detail of each (at most ten).
+            await using var how = db.CreateCommand(
+                "SELECT message_id || ': ' || status || ', ' || attempts || ' attempts, ' || coalesce(status_detail, '') FROM notification_messages WHERE message_id = ANY($1) LIMIT 10");
+            how.Parameters.Add(new() { Value = twice.ToArray() });
+            var lines = new List<string>();
+            await using var reader = await how.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+
+            twice.ShouldBeEmpty("no message arrives twice:\n" + string.Join("\n", lines));
+        }
         var missing = new List<string>();
+        var unconfirmed = 0;
         await using (var all = db.CreateCommand("""
             SELECT m.message_id, m.status, EXISTS (SELECT 1 FROM notification_alerts a WHERE a.message = m.id AND a.kind = 'unconfirmed')
             FROM notification_messages m
@@ -95,6 +111,7 @@ public sealed class OutboxCrashTests
         {
             while (await reader.ReadAsync())
             {
+                unconfirmed += reader.GetString(1) == "unconfirmed" ? 1 : 0;
                 if (!counts.ContainsKey(reader.GetString(0)))
                 {
                     // The one inconsistent state a kill can leave (see docs/notifications.md, "The outbox"): the hand-off
@@ -106,12 +123,25 @@ public sealed class OutboxCrashTests
             }
         }
 
-        // At most the messages in flight at the kill (one per worker) can be in that state.
-        missing.Count.ShouldBeLessThanOrEqualTo(4, string.Join(", ", missing));
-        counts.Count.ShouldBe(Messages - missing.Count);
+        // Unconfirmed but present: the kill came after the "." and before the outcome was recorded; delivered once,
+        // flagged for the duty officer because the sender cannot know.
+        Console.WriteLine($"crash test: {counts.Count} arrived, {missing.Count} missing (killed between hand-off record and '.'), "
+            + $"{unconfirmed - missing.Count} delivered but unconfirmed");
+        missing.ShouldBeEmpty("killed in the hand-off window (docs/notifications.md, \"The outbox\"): " + string.Join(", ", missing));
+        counts.Count.ShouldBe(Messages, "every message exactly once");
         (await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status IN ('sent', 'unconfirmed')")).ShouldBe(Messages);
         (await ScalarAsync(db, "SELECT count(*) FROM notification_messages WHERE status = 'failed'")).ShouldBe(0);
-        Console.WriteLine($"crash test: {counts.Count} arrived exactly once, {missing.Count} unconfirmed (killed between hand-off record and '.')");
+    }
+
+    // The server's console log is kept: the test waits on what the senders report.
+    private static System.Diagnostics.Process Start(Dictionary<string, string?> environment, System.Collections.Concurrent.ConcurrentQueue<string> log)
+    {
+        var server = ServerProcess.Start(environment);
+        server.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        server.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        return server;
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql)
