@@ -10,7 +10,8 @@ namespace DnsCert.Web.Pages.Reach;
 
 /// <summary>Reach tests: the campaigns so far, and a form to start one to every organisation of a kind.</summary>
 [Authorize(Roles = $"{Roles.Administrator},{Roles.DutyOfficer},{Roles.IncidentHandler}")]
-public sealed class IndexModel(IReachTestStore store, ReachTestService reach, IDirectoryRepository directory) : PageModel
+public sealed class IndexModel(IReachTestStore store, ReachTestService reach, IDirectoryRepository directory,
+    Microsoft.Extensions.Options.IOptions<PublicSite.TeamOptions> team) : PageModel
 {
     public IReadOnlyList<ReachCampaign> Campaigns { get; private set; } = [];
 
@@ -24,7 +25,10 @@ public sealed class IndexModel(IReachTestStore store, ReachTestService reach, ID
         {
             var organisations = await directory.SearchAsync(Viewers.From(User),
                 new DirectorySearch(Kind: Codes.Parse<OrganisationKind>(kind, "kind"), Limit: 5000), cancellationToken);
-            var id = await reach.StartAsync(name, [.. organisations.Select(o => o.Id)], new Uri($"{Request.Scheme}://{Request.Host}/"),
+            // Answer links go to the configured public URL (validated https at start), never to the request's Host header:
+            // with AllowedHosts "*" a forged Host would send the recipients' answer tokens elsewhere.
+            var publicUrl = team.Value.PublicUrl ?? throw new ValidationException("name", "Team:PublicUrl must be configured before reach tests can be sent");
+            var id = await reach.StartAsync(name, [.. organisations.Select(o => o.Id)], new Uri(publicUrl.TrimEnd('/') + "/"),
                 Viewers.Actor(HttpContext), cancellationToken);
             return Redirect($"/reach/{id}");
         }
