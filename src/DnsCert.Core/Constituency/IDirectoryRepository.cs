@@ -41,7 +41,7 @@ public interface IDirectoryRepository
 
     Task<Contact?> GetContactAsync(Viewer viewer, Guid contactId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Guid organisationId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken);
 
     Task<Guid> CreateOrganisationAsync(OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken);
 

@@ -22,11 +22,16 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         ArgumentNullException.ThrowIfNull(search);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var where = new List<string> { VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, DirectoryRows.OrganisationVisibility) };
+        var filter = VisibilityPolicy.For(viewer);
+        var where = new List<string> { VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility) };
+        // Counts and text matches see only the assets and contacts this viewer may see: a count or a match on a hidden
+        // record would tell a constituent that it exists.
+        var assetVisible = VisibilitySql.Condition(filter, command, alias: "a");
+        var contactVisible = VisibilitySql.Condition(filter, command, alias: "c");
         if (!string.IsNullOrWhiteSpace(search.Text))
         {
             command.Parameters.Add(new NpgsqlParameter("text", "%" + search.Text.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal) + "%"));
-            where.Add("(lower(o.name) LIKE @text OR EXISTS (SELECT 1 FROM assets a WHERE a.organisation_id = o.id AND a.value LIKE @text))");
+            where.Add($"(lower(o.name) LIKE @text OR EXISTS (SELECT 1 FROM assets a WHERE a.organisation_id = o.id AND a.value LIKE @text AND {assetVisible}))");
         }
 
         if (search.Kind is { } kind)
@@ -57,8 +62,8 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         command.Parameters.Add(new NpgsqlParameter("offset", Math.Max(0, search.Offset)));
         command.CommandText = $"""
             SELECT o.id, o.name, o.kind, o.region, o.country, o.languages, o.vetting,
-                   (SELECT count(DISTINCT (a.kind, a.value)) FROM assets a WHERE a.organisation_id = o.id)::int,
-                   (SELECT count(*) FROM contacts c WHERE c.organisation_id = o.id)::int
+                   (SELECT count(DISTINCT (a.kind, a.value)) FROM assets a WHERE a.organisation_id = o.id AND {assetVisible})::int,
+                   (SELECT count(*) FROM contacts c WHERE c.organisation_id = o.id AND {contactVisible})::int
             FROM organisations o
             WHERE {string.Join(" AND ", where)}
             ORDER BY lower(o.name), o.id
@@ -157,15 +162,17 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
         string? backEnd = null;
         var registrars = new List<RelatedOrganisation>();
-        await using (var command = new NpgsqlCommand(
-            """
-            SELECT 'b', id, name FROM organisations WHERE id = $2
-            UNION ALL
-            SELECT 'r', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registrar_id WHERE r.registry_id = $1
-            """, connection))
+        await using (var command = new NpgsqlCommand { Connection = connection })
         {
-            command.Add(organisationId);
-            command.Add(organisation.BackEndOperatorId);
+            // Related organisations are read through the predicate too: a relationship must not name a hidden one.
+            var visible = VisibilitySql.Condition(filter, command, alias: "o");
+            command.CommandText = $"""
+                SELECT 'b', o.id, o.name FROM organisations o WHERE o.id = @backend AND {visible}
+                UNION ALL
+                SELECT 'r', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registrar_id WHERE r.registry_id = @id AND {visible}
+                """;
+            command.Parameters.Add(new NpgsqlParameter("id", organisationId));
+            command.Parameters.Add(new NpgsqlParameter("backend", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)organisation.BackEndOperatorId ?? DBNull.Value });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -194,13 +201,31 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         return await reader.ReadAsync(cancellationToken) ? DirectoryRows.ReadContact(reader) : null;
     }
 
-    public async Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Guid organisationId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken)
     {
+        var filter = VisibilityPolicy.For(viewer);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT at, actor, action, details FROM audit_log WHERE target_type = 'organisation' AND target_id = $1 ORDER BY id DESC LIMIT 200",
-            connection);
-        command.Add(organisationId.ToString());
+        await using var command = new NpgsqlCommand { Connection = connection };
+        // Contact entries carry the contact's name, address and phone: they are shown only to whom may see that contact
+        // (the predicate on the contact row). An entry that names no existing contact (a change request for a new one,
+        // a decision) is judged as a contact of this organisation would be: TLP:AMBER with the organisation as recipient.
+        var organisationVisible = VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility);
+        var contactVisible = VisibilitySql.Condition(filter, command, alias: "c");
+        var newContactVisible = VisibilitySql.Condition(filter, command, alias: "p");
+        command.CommandText = $"""
+            SELECT l.at, l.actor, l.action, l.details
+            FROM audit_log l
+            JOIN organisations o ON o.id = @id
+            LEFT JOIN contacts c ON l.action LIKE 'contact.%' AND c.id::text = l.details->>'contact_id'
+            CROSS JOIN (SELECT @amber::smallint AS tlp, ARRAY[@id]::uuid[] AS recipient_organisations, ARRAY[]::uuid[] AS recipient_users,
+                               NULL::uuid AS created_by) p
+            WHERE l.target_type = 'organisation' AND l.target_id = @target AND {organisationVisible}
+              AND (l.action NOT LIKE 'contact.%' OR (c.id IS NOT NULL AND {contactVisible}) OR (c.id IS NULL AND {newContactVisible}))
+            ORDER BY l.id DESC LIMIT 200
+            """;
+        command.Parameters.Add(new NpgsqlParameter("id", organisationId));
+        command.Parameters.Add(new NpgsqlParameter("target", organisationId.ToString()));
+        command.Parameters.Add(new NpgsqlParameter("amber", (short)Tlp.Amber));
         var result = new List<DirectoryHistoryEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

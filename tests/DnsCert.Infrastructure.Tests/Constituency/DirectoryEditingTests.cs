@@ -184,7 +184,7 @@ public class DirectoryEditingTests
             ((long)(await command.ExecuteScalarAsync())!).ShouldBe(0);
         }
 
-        var report = (await reach.ReportAsync(campaign, default))!;
+        var report = (await reach.ReportAsync(s_staff, campaign, default))!;
         report.Rate.ShouldBe(0.5);
         report.NeverAnswered.Single().Email.ShouldBe(mailer.Sent[1].Email);
         report.RateOverTime.Count.ShouldBe(2);

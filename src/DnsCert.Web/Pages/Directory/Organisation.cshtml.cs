@@ -87,7 +87,7 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
 
         MayEdit = DirectoryService.MayEditContacts(viewer, id);
         IsStaff = DirectoryService.IsStaff(viewer);
-        History = MayEdit ? await directory.HistoryAsync(id, cancellationToken) : [];
+        History = MayEdit ? await directory.HistoryAsync(viewer, id, cancellationToken) : [];
         Deliveries = IsStaff
             ? new DeliveryStatusView(await tracking.CountsAsync(id, cancellationToken), await tracking.ListAsync(id, null, RecentDeliveries, cancellationToken))
             : null;

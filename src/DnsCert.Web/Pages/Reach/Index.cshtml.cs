@@ -17,7 +17,7 @@ public sealed class IndexModel(IReachTestStore store, ReachTestService reach, ID
 
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Campaigns = await store.ListAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Campaigns = await store.ListAsync(Viewers.From(User), cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(string name, string kind, CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ public sealed class IndexModel(IReachTestStore store, ReachTestService reach, ID
         catch (ValidationException e)
         {
             Error = e.Message;
-            Campaigns = await store.ListAsync(cancellationToken);
+            Campaigns = await store.ListAsync(Viewers.From(User), cancellationToken);
             return Page();
         }
     }
