@@ -24,7 +24,14 @@ public sealed record OrganisationDetails(
     IReadOnlyList<AssetClaim> Claims,
     IReadOnlyList<PendingContactChange> PendingChanges,
     string? BackEndOperatorName,
-    IReadOnlyList<RelatedOrganisation> AccreditedRegistrars);
+    IReadOnlyList<RelatedOrganisation> AccreditedRegistrars)
+{
+    /// <summary>The registries this organisation runs as their back-end operator (the other side of the relationship).</summary>
+    public IReadOnlyList<RelatedOrganisation> BackEndFor { get; init; } = [];
+
+    /// <summary>The registries that accredit this organisation as a registrar.</summary>
+    public IReadOnlyList<RelatedOrganisation> AccreditedBy { get; init; } = [];
+}
 
 /// <summary>Another organisation named by a relationship (a registry's accredited registrar).</summary>
 public sealed record RelatedOrganisation(Guid Id, string Name);
@@ -53,6 +60,9 @@ public interface IDirectoryRepository
     Task SetBackEndOperatorAsync(Guid organisationId, Guid? backEndOperatorId, DirectoryActor actor, CancellationToken cancellationToken);
 
     Task AddAccreditationAsync(Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken);
+
+    /// <summary>Ends an accreditation; a validation error on <c>registrar</c> when there was none.</summary>
+    Task RemoveAccreditationAsync(Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken);
 
     Task<Guid> AddContactAsync(Guid organisationId, ContactInput contact, OpenPgpKeyInfo? key, DirectoryActor actor, CancellationToken cancellationToken);
 

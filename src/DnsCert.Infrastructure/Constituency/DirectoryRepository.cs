@@ -162,6 +162,8 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
         string? backEnd = null;
         var registrars = new List<RelatedOrganisation>();
+        var backEndFor = new List<RelatedOrganisation>();
+        var accreditedBy = new List<RelatedOrganisation>();
         await using (var command = new NpgsqlCommand { Connection = connection })
         {
             // Related organisations are read through the predicate too: a relationship must not name a hidden one.
@@ -170,24 +172,41 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
                 SELECT 'b', o.id, o.name FROM organisations o WHERE o.id = @backend AND {visible}
                 UNION ALL
                 SELECT 'r', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registrar_id WHERE r.registry_id = @id AND {visible}
+                UNION ALL
+                SELECT 'f', o.id, o.name FROM organisations o WHERE o.back_end_operator_id = @id AND {visible}
+                UNION ALL
+                SELECT 'a', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registry_id WHERE r.registrar_id = @id AND {visible}
+                ORDER BY 1, 3, 2
                 """;
             command.Parameters.Add(new NpgsqlParameter("id", organisationId));
             command.Parameters.Add(new NpgsqlParameter("backend", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)organisation.BackEndOperatorId ?? DBNull.Value });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetString(0) == "b")
+                var related = new RelatedOrganisation(reader.GetGuid(1), reader.GetString(2));
+                switch (reader.GetString(0))
                 {
-                    backEnd = reader.GetString(2);
-                }
-                else
-                {
-                    registrars.Add(new RelatedOrganisation(reader.GetGuid(1), reader.GetString(2)));
+                    case "b":
+                        backEnd = related.Name;
+                        break;
+                    case "r":
+                        registrars.Add(related);
+                        break;
+                    case "f":
+                        backEndFor.Add(related);
+                        break;
+                    default:
+                        accreditedBy.Add(related);
+                        break;
                 }
             }
         }
 
-        return new OrganisationDetails(organisation, contacts, assets, claims, pending, backEnd, registrars);
+        return new OrganisationDetails(organisation, contacts, assets, claims, pending, backEnd, registrars)
+        {
+            BackEndFor = backEndFor,
+            AccreditedBy = accreditedBy,
+        };
     }
 
     public async Task<Contact?> GetContactAsync(Viewer viewer, Guid contactId, CancellationToken cancellationToken)
@@ -361,6 +380,24 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             }
 
             await AuditAsync(connection, transaction, actor, "organisation.registrar-accredited", registryId,
+                new() { ["registrar_id"] = registrarId.ToString() });
+        }, cancellationToken);
+    }
+
+    public async Task RemoveAccreditationAsync(Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(async (connection, transaction) =>
+        {
+            await using var delete = new NpgsqlCommand(
+                "DELETE FROM registry_accreditations WHERE registry_id = $1 AND registrar_id = $2", connection, transaction);
+            delete.Add(registryId);
+            delete.Add(registrarId);
+            if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new ValidationException("registrar", "this registry does not accredit that registrar");
+            }
+
+            await AuditAsync(connection, transaction, actor, "organisation.registrar-unaccredited", registryId,
                 new() { ["registrar_id"] = registrarId.ToString() });
         }, cancellationToken);
     }
@@ -682,15 +719,15 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(viewer);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var organisations = new Dictionary<Guid, (string Name, OrganisationKind Kind, string Language, List<RoutingContact> Contacts)>();
-        await using (var command = new NpgsqlCommand("SELECT id, name, kind, languages FROM organisations", connection))
+        var organisations = new Dictionary<Guid, (string Name, OrganisationKind Kind, string Language, List<RoutingContact> Contacts, Guid? BackEnd)>();
+        await using (var command = new NpgsqlCommand("SELECT id, name, kind, languages, back_end_operator_id FROM organisations", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 var languages = reader.GetFieldValue<string[]>(3);
                 organisations[reader.GetGuid(0)] = (reader.GetString(1), Codes.Parse<OrganisationKind>(reader.GetString(2), "kind"),
-                    languages.Length > 0 ? languages[0] : "en", []);
+                    languages.Length > 0 ? languages[0] : "en", [], reader.IsDBNull(4) ? null : reader.GetGuid(4));
             }
         }
 
@@ -753,7 +790,7 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         }
 
         return new RoutingSnapshot(zones, nameServers, prefixes,
-            organisations.ToDictionary(o => o.Key, o => new RoutingOrganisation(o.Key, o.Value.Name, o.Value.Kind, o.Value.Language, o.Value.Contacts)));
+            organisations.ToDictionary(o => o.Key, o => new RoutingOrganisation(o.Key, o.Value.Name, o.Value.Kind, o.Value.Language, o.Value.Contacts, o.Value.BackEnd)));
     }
 
     private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken)
