@@ -39,6 +39,27 @@ public sealed class DirectoryService(IDirectoryRepository repository, IOpenPgpKe
         await repository.UpdateOrganisationAsync(organisationId, DirectoryValidation.Organisation(input), actor, cancellationToken);
     }
 
+    /// <summary>
+    /// Saves an organisation's facts and, when it differs from the stored one, its vetting — validated first, then
+    /// written in one transaction, so a failure leaves neither part saved.
+    /// </summary>
+    public async Task SaveOrganisationAsync(Viewer viewer, Guid organisationId, OrganisationInput input, VettingLevel vetting, string? vouchedBy,
+        DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        RequireStaff(viewer);
+        var valid = DirectoryValidation.Organisation(input);
+        if (vetting != VettingLevel.Unvetted && string.IsNullOrWhiteSpace(vouchedBy))
+        {
+            throw new ValidationException("vouchedBy", "say who vouched for the organisation");
+        }
+
+        var current = (await repository.GetAsync(viewer, organisationId, cancellationToken))?.Organisation
+            ?? throw new ValidationException("organisation", "no such organisation");
+        var voucher = string.IsNullOrWhiteSpace(vouchedBy) ? null : vouchedBy.Trim();
+        var change = vetting != current.Vetting || voucher != current.VouchedBy ? new VettingChange(vetting, voucher) : null;
+        await repository.SaveOrganisationAsync(organisationId, valid, change, actor, cancellationToken);
+    }
+
     public async Task<ContactEditOutcome> SaveContactAsync(Viewer viewer, Guid organisationId, Guid? contactId, ContactInput input,
         DirectoryActor actor, CancellationToken cancellationToken)
     {

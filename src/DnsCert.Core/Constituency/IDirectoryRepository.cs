@@ -33,6 +33,9 @@ public sealed record OrganisationDetails(
     public IReadOnlyList<RelatedOrganisation> AccreditedBy { get; init; } = [];
 }
 
+/// <summary>A new vetting level and who vouched for it.</summary>
+public sealed record VettingChange(VettingLevel Level, string? VouchedBy);
+
 /// <summary>Another organisation named by a relationship (a registry's accredited registrar).</summary>
 public sealed record RelatedOrganisation(Guid Id, string Name);
 
@@ -54,6 +57,9 @@ public interface IDirectoryRepository
 
     /// <summary>Writes the fields and records them as manual, so later imports leave them alone.</summary>
     Task UpdateOrganisationAsync(Guid organisationId, OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken);
+
+    /// <summary>The edit page's save: the facts and (when given) the vetting, in one transaction with their audit entries.</summary>
+    Task SaveOrganisationAsync(Guid organisationId, OrganisationInput input, VettingChange? vetting, DirectoryActor actor, CancellationToken cancellationToken);
 
     Task SetVettingAsync(Guid organisationId, VettingLevel level, string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken);
 

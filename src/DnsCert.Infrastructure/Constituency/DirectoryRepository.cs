@@ -286,31 +286,50 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
     public async Task UpdateOrganisationAsync(Guid organisationId, OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await InTransactionAsync((connection, transaction) =>
+            UpdateOrganisationCoreAsync(connection, transaction, organisationId, input, actor, cancellationToken), cancellationToken);
+    }
+
+    public async Task SaveOrganisationAsync(Guid organisationId, OrganisationInput input, VettingChange? vetting, DirectoryActor actor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        // Facts and vetting in one transaction: a failure in either leaves the record as it was, never half-written.
         await InTransactionAsync(async (connection, transaction) =>
         {
-            await using var update = new NpgsqlCommand(
-                """
-                UPDATE organisations SET name = $2, kind = $3, region = $4, country = $5, languages = $6, time_zone = $7,
-                       resource_constrained = $8,
-                       manual_fields = ARRAY(SELECT DISTINCT unnest(manual_fields || $9::text[]) ORDER BY 1)
-                WHERE id = $1
-                """, connection, transaction);
-            update.Add(organisationId);
-            update.Add(input.Name);
-            update.Add(input.Kind.ToCode());
-            update.Add(input.Region.ToCode());
-            update.AddText(input.Country);
-            update.Add(input.Languages.ToArray());
-            update.Add(input.TimeZone);
-            update.Add(input.ResourceConstrained);
-            update.Add(OrganisationFields);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            await UpdateOrganisationCoreAsync(connection, transaction, organisationId, input, actor, cancellationToken);
+            if (vetting is not null)
             {
-                throw new ValidationException("organisation", "no such organisation");
+                await SetVettingCoreAsync(connection, transaction, organisationId, vetting.Level, vetting.VouchedBy, actor, cancellationToken);
             }
-
-            await AuditAsync(connection, transaction, actor, "organisation.updated", organisationId, OrganisationDetails(input));
         }, cancellationToken);
+    }
+
+    private async Task UpdateOrganisationCoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisationId,
+        OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        await using var update = new NpgsqlCommand(
+            """
+            UPDATE organisations SET name = $2, kind = $3, region = $4, country = $5, languages = $6, time_zone = $7,
+                   resource_constrained = $8,
+                   manual_fields = ARRAY(SELECT DISTINCT unnest(manual_fields || $9::text[]) ORDER BY 1)
+            WHERE id = $1
+            """, connection, transaction);
+        update.Add(organisationId);
+        update.Add(input.Name);
+        update.Add(input.Kind.ToCode());
+        update.Add(input.Region.ToCode());
+        update.AddText(input.Country);
+        update.Add(input.Languages.ToArray());
+        update.Add(input.TimeZone);
+        update.Add(input.ResourceConstrained);
+        update.Add(OrganisationFields);
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("organisation", "no such organisation");
+        }
+
+        await AuditAsync(connection, transaction, actor, "organisation.updated", organisationId, OrganisationDetails(input));
     }
 
     /// <summary>The organisation fields an import may set and a person may override.</summary>
@@ -318,24 +337,26 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
     internal static readonly string[] ContactFields = ["name", "is_role_mailbox", "roles", "email", "phone", "language", "openpgp_key", "working_hours", "last_verified"];
 
-    public async Task SetVettingAsync(Guid organisationId, VettingLevel level, string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken)
-    {
-        await InTransactionAsync(async (connection, transaction) =>
-        {
-            await using var update = new NpgsqlCommand(
-                "UPDATE organisations SET vetting = $2, vouched_by = $3, vetted_at = $4 WHERE id = $1", connection, transaction);
-            update.Add(organisationId);
-            update.Add(level.ToCode());
-            update.AddText(vouchedBy);
-            update.AddTime(time.GetUtcNow());
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new ValidationException("organisation", "no such organisation");
-            }
+    public async Task SetVettingAsync(Guid organisationId, VettingLevel level, string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken) =>
+        await InTransactionAsync((connection, transaction) =>
+            SetVettingCoreAsync(connection, transaction, organisationId, level, vouchedBy, actor, cancellationToken), cancellationToken);
 
-            await AuditAsync(connection, transaction, actor, "organisation.vetted", organisationId,
-                new() { ["vetting"] = level.ToCode(), ["vouched_by"] = vouchedBy });
-        }, cancellationToken);
+    private async Task SetVettingCoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisationId, VettingLevel level,
+        string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        await using var update = new NpgsqlCommand(
+            "UPDATE organisations SET vetting = $2, vouched_by = $3, vetted_at = $4 WHERE id = $1", connection, transaction);
+        update.Add(organisationId);
+        update.Add(level.ToCode());
+        update.AddText(vouchedBy);
+        update.AddTime(time.GetUtcNow());
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("organisation", "no such organisation");
+        }
+
+        await AuditAsync(connection, transaction, actor, "organisation.vetted", organisationId,
+            new() { ["vetting"] = level.ToCode(), ["vouched_by"] = vouchedBy });
     }
 
     public async Task SetBackEndOperatorAsync(Guid organisationId, Guid? backEndOperatorId, DirectoryActor actor, CancellationToken cancellationToken)

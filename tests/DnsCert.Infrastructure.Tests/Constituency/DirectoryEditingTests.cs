@@ -201,6 +201,37 @@ public class DirectoryEditingTests
     }
 
     [Fact]
+    public async Task Facts_and_vetting_are_saved_in_one_transaction_so_a_failing_vetting_leaves_nothing_saved()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        // Force the second part (the vetting update) to fail inside the database, after the facts were written.
+        await using (var trap = db.CreateCommand("""
+            CREATE FUNCTION refuse_vetting() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'vetting refused by the test'; END $$;
+            CREATE TRIGGER refuse_vetting BEFORE UPDATE OF vetting ON organisations FOR EACH ROW EXECUTE FUNCTION refuse_vetting();
+            """))
+        {
+            await trap.ExecuteNonQueryAsync();
+        }
+
+        var renamed = new OrganisationInput("Renamed Agency", OrganisationKind.CcTldRegistry, IcannRegion.Africa, "ML", ["fr", "en"], "Africa/Bamako", true);
+        await Should.ThrowAsync<PostgresException>(() =>
+            service.SaveOrganisationAsync(s_staff, org, renamed, VettingLevel.Vetted, "AfricaCERT", s_actor, default));
+
+        var after = (await repository.GetAsync(s_staff, org, default))!.Organisation;
+        after.Name.ShouldBe("Agence des Noms");
+        after.Languages.ShouldBe(["fr"]);
+        after.ManualFields.ShouldBeEmpty();
+        after.Vetting.ShouldBe(VettingLevel.Unvetted);
+        (await repository.HistoryAsync(s_staff, org, default)).Select(h => h.Action).ShouldBe(["organisation.created"]);
+
+        // Without a vetting change only the facts are written (the trap stays silent), in the same single call.
+        await service.SaveOrganisationAsync(s_staff, org, renamed, VettingLevel.Unvetted, null, s_actor, default);
+        (await repository.GetAsync(s_staff, org, default))!.Organisation.Name.ShouldBe("Renamed Agency");
+    }
+
+    [Fact]
     public async Task Reach_test_answers_through_the_token_and_reports_who_never_answered()
     {
         var (db, service, _, org) = await SetUpAsync();
