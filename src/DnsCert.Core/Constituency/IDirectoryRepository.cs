@@ -51,6 +51,16 @@ public interface IDirectoryRepository
 
     Task<Contact?> GetContactAsync(Viewer viewer, Guid contactId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every organisation the viewer may see with its visible contacts and assets, in name order, streamed in batches
+    /// (no cap: a root-zone import alone is 1,543 organisations, the target a million zones). Claims, pending changes
+    /// and relationships are not part of an export and come empty.
+    /// </summary>
+    IAsyncEnumerable<OrganisationDetails> ExportAsync(Viewer viewer, CancellationToken cancellationToken);
+
+    /// <summary>The ids of every organisation (of a kind) the viewer may see, streamed, no cap — whom a reach test addresses.</summary>
+    IAsyncEnumerable<Guid> OrganisationIdsAsync(Viewer viewer, OrganisationKind? kind, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken);
 
     Task<Guid> CreateOrganisationAsync(OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DnsCert.Core;
 using DnsCert.Core.Audit;
@@ -218,6 +219,100 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         command.Parameters.Add(new NpgsqlParameter("id", contactId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? DirectoryRows.ReadContact(reader) : null;
+    }
+
+    /// <summary>Organisations per export batch: bounded memory, few round trips.</summary>
+    internal const int ExportBatch = 1000;
+
+    public async IAsyncEnumerable<OrganisationDetails> ExportAsync(Viewer viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = VisibilityPolicy.For(viewer);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        (string Name, Guid Id)? after = null;
+        while (true)
+        {
+            var batch = new List<Organisation>(ExportBatch);
+            string? lastKey = null;
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var visible = VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility);
+                // Keyset pagination on the export order: each batch starts after the last one, whatever was written meanwhile.
+                command.CommandText = $"""
+                    SELECT {DirectoryRows.OrganisationColumns}, lower(o.name) FROM organisations o
+                    WHERE {visible} AND (@after_name::text IS NULL OR (lower(o.name), o.id) > (@after_name, @after_id))
+                    ORDER BY lower(o.name), o.id LIMIT @batch
+                    """;
+                command.Parameters.Add(new NpgsqlParameter("after_name", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)after?.Name ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)after?.Id ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("batch", ExportBatch));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    batch.Add(DirectoryRows.ReadOrganisation(reader));
+                    lastKey = reader.GetString(16);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            var ids = batch.Select(o => o.Id).ToArray();
+            var contacts = new Dictionary<Guid, List<Contact>>();
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var visible = VisibilitySql.Condition(filter, command, DirectoryRows.ContactVisibility);
+                command.CommandText = $"SELECT {DirectoryRows.ContactColumns} FROM contacts c WHERE c.organisation_id = ANY(@ids) AND {visible} ORDER BY c.name, c.id";
+                command.Parameters.Add(new NpgsqlParameter("ids", ids));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var contact = DirectoryRows.ReadContact(reader);
+                    (contacts.TryGetValue(contact.OrganisationId, out var list) ? list : contacts[contact.OrganisationId] = []).Add(contact);
+                }
+            }
+
+            var assets = new Dictionary<Guid, List<Asset>>();
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var visible = VisibilitySql.Condition(filter, command, DirectoryRows.AssetVisibility);
+                command.CommandText = $"SELECT {DirectoryRows.AssetColumns} FROM assets a WHERE a.organisation_id = ANY(@ids) AND {visible} ORDER BY a.kind, a.value, a.source";
+                command.Parameters.Add(new NpgsqlParameter("ids", ids));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var asset = DirectoryRows.ReadAsset(reader);
+                    (assets.TryGetValue(asset.OrganisationId, out var list) ? list : assets[asset.OrganisationId] = []).Add(asset);
+                }
+            }
+
+            foreach (var organisation in batch)
+            {
+                yield return new OrganisationDetails(organisation, contacts.GetValueOrDefault(organisation.Id) ?? [], assets.GetValueOrDefault(organisation.Id) ?? [],
+                    [], [], null, []);
+            }
+
+            after = (lastKey!, batch[^1].Id);
+            if (batch.Count < ExportBatch)
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<Guid> OrganisationIdsAsync(Viewer viewer, OrganisationKind? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, DirectoryRows.OrganisationVisibility);
+        command.CommandText = $"SELECT o.id FROM organisations o WHERE {visible} AND (@kind::text IS NULL OR o.kind = @kind) ORDER BY lower(o.name), o.id";
+        command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)kind?.ToCode() ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetGuid(0);
+        }
     }
 
     public async Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken)

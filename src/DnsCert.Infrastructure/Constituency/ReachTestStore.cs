@@ -47,22 +47,24 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
             }
         }
 
-        foreach (var r in recipients)
+        // One statement for all recipients (arrays unnested server-side): a campaign to every registry is thousands of rows.
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO reach_recipients (id, campaign_id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash, sent_at)
+            SELECT r.id, $2, r.organisation_id, r.organisation_name, r.contact_id, r.contact_name, r.email, r.language, decode(r.token_hash, 'hex'), $10
+            FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[])
+                 AS r (id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash)
+            """, connection, transaction))
         {
-            await using var insert = new NpgsqlCommand(
-                """
-                INSERT INTO reach_recipients (id, campaign_id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash, sent_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """, connection, transaction);
-            insert.Add(r.Id);
+            insert.Add(recipients.Select(r => r.Id).ToArray());
             insert.Add(campaignId);
-            insert.Add(r.OrganisationId);
-            insert.Add(r.OrganisationName);
-            insert.Add(r.ContactId);
-            insert.Add(r.ContactName);
-            insert.Add(r.Email);
-            insert.Add(r.Language);
-            insert.Add(r.TokenHash);
+            insert.Add(recipients.Select(r => r.OrganisationId).ToArray());
+            insert.Add(recipients.Select(r => r.OrganisationName).ToArray());
+            insert.Add(recipients.Select(r => r.ContactId).ToArray());
+            insert.Add(recipients.Select(r => r.ContactName).ToArray());
+            insert.Add(recipients.Select(r => r.Email).ToArray());
+            insert.Add(recipients.Select(r => r.Language).ToArray());
+            insert.Add(recipients.Select(r => Convert.ToHexString(r.TokenHash)).ToArray());
             insert.AddTime(at);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }

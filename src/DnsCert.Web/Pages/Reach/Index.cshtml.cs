@@ -23,12 +23,17 @@ public sealed class IndexModel(IReachTestStore store, ReachTestService reach, ID
     {
         try
         {
-            var organisations = await directory.SearchAsync(Viewers.From(User),
-                new DirectorySearch(Kind: Codes.Parse<OrganisationKind>(kind, "kind"), Limit: 5000), cancellationToken);
+            // Every organisation of the kind, streamed without a cap (a search page stops at its limit).
+            var organisations = new List<Guid>();
+            await foreach (var organisationId in directory.OrganisationIdsAsync(Viewers.From(User), Codes.Parse<OrganisationKind>(kind, "kind"), cancellationToken))
+            {
+                organisations.Add(organisationId);
+            }
+
             // Answer links go to the configured public URL (validated https at start), never to the request's Host header:
             // with AllowedHosts "*" a forged Host would send the recipients' answer tokens elsewhere.
             var publicUrl = team.Value.PublicUrl ?? throw new ValidationException("name", "Team:PublicUrl must be configured before reach tests can be sent");
-            var id = await reach.StartAsync(name, [.. organisations.Select(o => o.Id)], new Uri(publicUrl.TrimEnd('/') + "/"),
+            var id = await reach.StartAsync(name, organisations, new Uri(publicUrl.TrimEnd('/') + "/"),
                 Viewers.Actor(HttpContext), cancellationToken);
             return Redirect($"/reach/{id}");
         }
