@@ -50,13 +50,13 @@ public class DirectoryCommandsTests
     [Fact]
     public async Task Export_has_no_cap_and_streams_more_than_five_thousand_organisations_as_csv_and_json()
     {
-        const int organisations = 5_107;
+        const int Organisations = 5_107;
         var database = await TestDatabase.CreateAsync();
         (await CliProcess.RunAsync(database, "db", "migrate")).ExitCode.ShouldBe(0);
         await using (var db = Npgsql.NpgsqlDataSource.Create(database))
         await using (var generate = db.CreateCommand($"""
             INSERT INTO organisations (id, name, kind, created_at)
-            SELECT gen_random_uuid(), 'Generated ' || lpad(i::text, 5, '0'), 'registrar', now() FROM generate_series(1, {organisations}) i
+            SELECT gen_random_uuid(), 'Generated ' || lpad(i::text, 5, '0'), 'registrar', now() FROM generate_series(1, {Organisations}) i
             """))
         {
             await generate.ExecuteNonQueryAsync();
@@ -67,11 +67,11 @@ public class DirectoryCommandsTests
 
         csv.ExitCode.ShouldBe(0, csv.StandardError);
         var lines = csv.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(organisations + 1);
-        lines[^1].ShouldStartWith($"Generated {organisations:D5},registrar");
+        lines.Length.ShouldBe(Organisations + 1);
+        lines[^1].ShouldStartWith($"Generated {Organisations:D5},registrar");
         json.ExitCode.ShouldBe(0, json.StandardError);
         using var document = System.Text.Json.JsonDocument.Parse(json.StandardOutput);
-        document.RootElement.GetArrayLength().ShouldBe(organisations);
+        document.RootElement.GetArrayLength().ShouldBe(Organisations);
         document.RootElement[0].GetProperty("organisation").GetProperty("name").GetString().ShouldBe("Generated 00001");
     }
 
