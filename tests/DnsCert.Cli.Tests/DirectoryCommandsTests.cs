@@ -48,6 +48,34 @@ public class DirectoryCommandsTests
     }
 
     [Fact]
+    public async Task Export_has_no_cap_and_streams_more_than_five_thousand_organisations_as_csv_and_json()
+    {
+        const int Organisations = 5_107;
+        var database = await TestDatabase.CreateAsync();
+        (await CliProcess.RunAsync(database, "db", "migrate")).ExitCode.ShouldBe(0);
+        await using (var db = Npgsql.NpgsqlDataSource.Create(database))
+        await using (var generate = db.CreateCommand($"""
+            INSERT INTO organisations (id, name, kind, created_at)
+            SELECT gen_random_uuid(), 'Generated ' || lpad(i::text, 5, '0'), 'registrar', now() FROM generate_series(1, {Organisations}) i
+            """))
+        {
+            await generate.ExecuteNonQueryAsync();
+        }
+
+        var csv = await CliProcess.RunAsync(database, "directory", "export", "--format", "csv");
+        var json = await CliProcess.RunAsync(database, "directory", "export", "--format", "json");
+
+        csv.ExitCode.ShouldBe(0, csv.StandardError);
+        var lines = csv.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(Organisations + 1);
+        lines[^1].ShouldStartWith($"Generated {Organisations:D5},registrar");
+        json.ExitCode.ShouldBe(0, json.StandardError);
+        using var document = System.Text.Json.JsonDocument.Parse(json.StandardOutput);
+        document.RootElement.GetArrayLength().ShouldBe(Organisations);
+        document.RootElement[0].GetProperty("organisation").GetProperty("name").GetString().ShouldBe("Generated 00001");
+    }
+
+    [Fact]
     public async Task A_bad_csv_line_names_line_and_field_and_writes_nothing()
     {
         var database = await TestDatabase.CreateAsync();

@@ -45,6 +45,8 @@ public partial class ConsoleServer : IAsyncLifetime
         environment["ASPNETCORE_URLS"] = Url;
         environment["Kestrel__Certificates__Default__Path"] = certificate;
         environment["Kestrel__Certificates__Default__KeyPath"] = key;
+        // As `./dnscert up` does: mailed links (reach answers) point at this server's public address.
+        environment["DNSCERT_Team__PublicUrl"] = Url;
         Configure(environment);
         _server = ServerProcess.Start(environment);
         _ = _server.StandardOutput.ReadToEndAsync();

@@ -87,23 +87,33 @@ internal static class DirectoryCommands
         {
             await using var dataSource = CliDatabase.Open(p);
             var repository = new DirectoryRepository(dataSource, TimeProvider.System);
-            var summaries = await repository.SearchAsync(Staff, new DirectorySearch(Limit: 5000), ct);
-            var all = new List<OrganisationDetails>();
-            foreach (var summary in summaries)
-            {
-                all.Add((await repository.GetAsync(Staff, summary.Id, ct))!);
-            }
-
+            // Streamed: one batch of organisations in memory at a time, however large the directory.
             await using var stream = p.GetValue(output) is { } file ? File.Create(file) : Console.OpenStandardOutput();
-            await using var writer = new StreamWriter(stream);
             if (p.GetValue(format) == "json")
             {
-                await writer.WriteAsync(JsonSerializer.Serialize(all.Select(d => new { d.Organisation, d.Contacts, d.Assets }), s_json));
-                await writer.WriteAsync('\n');
+                await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = s_json.WriteIndented, Encoder = s_json.Encoder });
+                json.WriteStartArray();
+                await foreach (var d in repository.ExportAsync(Staff, ct))
+                {
+                    JsonSerializer.Serialize(json, new { d.Organisation, d.Contacts, d.Assets }, s_json);
+                    if (json.BytesPending > 65536)
+                    {
+                        await json.FlushAsync(ct);
+                    }
+                }
+
+                json.WriteEndArray();
+                await json.FlushAsync(ct);
+                await stream.WriteAsync("\n"u8.ToArray(), ct);
             }
             else
             {
-                DirectoryCsv.Write(writer, all);
+                await using var writer = new StreamWriter(stream);
+                DirectoryCsv.WriteHeader(writer);
+                await foreach (var d in repository.ExportAsync(Staff, ct))
+                {
+                    DirectoryCsv.WriteOrganisation(writer, d);
+                }
             }
 
             return 0;

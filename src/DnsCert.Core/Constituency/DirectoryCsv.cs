@@ -96,25 +96,39 @@ public static class DirectoryCsv
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(organisations);
-        writer.Write(Csv.Line(Header) + "\n");
+        WriteHeader(writer);
         foreach (var details in organisations)
         {
-            var o = details.Organisation;
-            string Line(string item, string itemKind, string value, string? email = null, string? phone = null, string? language = null) =>
-                Csv.Line([o.Name, o.Kind.ToCode(), o.Region.ToCode(), o.Country, string.Join(';', o.Languages), o.TimeZone, item, itemKind, value, email, phone, language]);
-
-            writer.Write(Line("organisation", "", "") + "\n");
-            foreach (var c in details.Contacts)
-            {
-                writer.Write(Line("contact", string.Join(';', c.Roles.Select(r => r.ToCode())), c.Name, c.Email, c.Phone, c.Language) + "\n");
-            }
-
-            foreach (var a in details.Assets.DistinctBy(a => (a.Kind, a.Value)))
-            {
-                writer.Write(Line("asset", a.Kind.ToCode(), a.Value) + "\n");
-            }
+            WriteOrganisation(writer, details);
         }
 
         writer.Flush();
+    }
+
+    /// <summary>The header line; then <see cref="WriteOrganisation"/> per organisation, so an export streams.</summary>
+    public static void WriteHeader(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Csv.Line(Header) + "\n");
+    }
+
+    public static void WriteOrganisation(TextWriter writer, OrganisationDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(details);
+        var o = details.Organisation;
+        string Line(string item, string itemKind, string value, string? email = null, string? phone = null, string? language = null) =>
+            Csv.Line([o.Name, o.Kind.ToCode(), o.Region.ToCode(), o.Country, string.Join(';', o.Languages), o.TimeZone, item, itemKind, value, email, phone, language]);
+
+        writer.Write(Line("organisation", "", "") + "\n");
+        foreach (var c in details.Contacts)
+        {
+            writer.Write(Line("contact", string.Join(';', c.Roles.Select(r => r.ToCode())), c.Name, c.Email, c.Phone, c.Language) + "\n");
+        }
+
+        foreach (var a in details.Assets.DistinctBy(a => (a.Kind, a.Value)))
+        {
+            writer.Write(Line("asset", a.Kind.ToCode(), a.Value) + "\n");
+        }
     }
 }

@@ -39,6 +39,27 @@ public sealed class DirectoryService(IDirectoryRepository repository, IOpenPgpKe
         await repository.UpdateOrganisationAsync(organisationId, DirectoryValidation.Organisation(input), actor, cancellationToken);
     }
 
+    /// <summary>
+    /// Saves an organisation's facts and, when it differs from the stored one, its vetting — validated first, then
+    /// written in one transaction, so a failure leaves neither part saved.
+    /// </summary>
+    public async Task SaveOrganisationAsync(Viewer viewer, Guid organisationId, OrganisationInput input, VettingLevel vetting, string? vouchedBy,
+        DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        RequireStaff(viewer);
+        var valid = DirectoryValidation.Organisation(input);
+        if (vetting != VettingLevel.Unvetted && string.IsNullOrWhiteSpace(vouchedBy))
+        {
+            throw new ValidationException("vouchedBy", "say who vouched for the organisation");
+        }
+
+        var current = (await repository.GetAsync(viewer, organisationId, cancellationToken))?.Organisation
+            ?? throw new ValidationException("organisation", "no such organisation");
+        var voucher = string.IsNullOrWhiteSpace(vouchedBy) ? null : vouchedBy.Trim();
+        var change = vetting != current.Vetting || voucher != current.VouchedBy ? new VettingChange(vetting, voucher) : null;
+        await repository.SaveOrganisationAsync(organisationId, valid, change, actor, cancellationToken);
+    }
+
     public async Task<ContactEditOutcome> SaveContactAsync(Viewer viewer, Guid organisationId, Guid? contactId, ContactInput input,
         DirectoryActor actor, CancellationToken cancellationToken)
     {
@@ -122,6 +143,66 @@ public sealed class DirectoryService(IDirectoryRepository repository, IOpenPgpKe
 
         await repository.SetVettingAsync(organisationId, level, vouchedBy?.Trim(), actor, cancellationToken);
     }
+
+    /// <summary>
+    /// Sets (or with null, removes) the back-end operator of a registry. Relationships are facts like the others: the
+    /// core team edits them, audited; routing names the back-end operator after the registry.
+    /// </summary>
+    public async Task SetBackEndOperatorAsync(Viewer viewer, Guid registryId, Guid? backEndOperatorId, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        RequireStaff(viewer);
+        var registry = await RequireOrganisationAsync(viewer, registryId, "organisation", cancellationToken);
+        if (!IsRegistry(registry.Kind))
+        {
+            throw new ValidationException("backEndOperator", "only a registry (ccTLD or gTLD) has a back-end operator");
+        }
+
+        if (backEndOperatorId is { } id)
+        {
+            if (id == registryId)
+            {
+                throw new ValidationException("backEndOperator", "an organisation is not its own back-end operator");
+            }
+
+            var backEnd = await RequireOrganisationAsync(viewer, id, "backEndOperator", cancellationToken);
+            if (backEnd.Kind is not (OrganisationKind.RegistryBackEndOperator or OrganisationKind.DnsOperator) && !IsRegistry(backEnd.Kind))
+            {
+                throw new ValidationException("backEndOperator", "a back-end operator is a registry back-end operator, a DNS operator or a registry");
+            }
+        }
+
+        await repository.SetBackEndOperatorAsync(registryId, backEndOperatorId, actor, cancellationToken);
+    }
+
+    /// <summary>Records that a registry accredits a registrar.</summary>
+    public async Task AddAccreditationAsync(Viewer viewer, Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        RequireStaff(viewer);
+        var registry = await RequireOrganisationAsync(viewer, registryId, "organisation", cancellationToken);
+        if (!IsRegistry(registry.Kind))
+        {
+            throw new ValidationException("registrar", "only a registry (ccTLD or gTLD) accredits registrars");
+        }
+
+        var registrar = await RequireOrganisationAsync(viewer, registrarId, "registrar", cancellationToken);
+        if (registrar.Kind != OrganisationKind.Registrar)
+        {
+            throw new ValidationException("registrar", $"{registrar.Name} is not a registrar");
+        }
+
+        await repository.AddAccreditationAsync(registryId, registrarId, actor, cancellationToken);
+    }
+
+    public async Task RemoveAccreditationAsync(Viewer viewer, Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        RequireStaff(viewer);
+        await repository.RemoveAccreditationAsync(registryId, registrarId, actor, cancellationToken);
+    }
+
+    public static bool IsRegistry(OrganisationKind kind) => kind is OrganisationKind.CcTldRegistry or OrganisationKind.GTldRegistry;
+
+    private async Task<Organisation> RequireOrganisationAsync(Viewer viewer, Guid id, string field, CancellationToken cancellationToken) =>
+        (await repository.GetAsync(viewer, id, cancellationToken))?.Organisation ?? throw new ValidationException(field, "no such organisation");
 
     private static void RequireStaff(Viewer viewer)
     {

@@ -24,7 +24,17 @@ public sealed record OrganisationDetails(
     IReadOnlyList<AssetClaim> Claims,
     IReadOnlyList<PendingContactChange> PendingChanges,
     string? BackEndOperatorName,
-    IReadOnlyList<RelatedOrganisation> AccreditedRegistrars);
+    IReadOnlyList<RelatedOrganisation> AccreditedRegistrars)
+{
+    /// <summary>The registries this organisation runs as their back-end operator (the other side of the relationship).</summary>
+    public IReadOnlyList<RelatedOrganisation> BackEndFor { get; init; } = [];
+
+    /// <summary>The registries that accredit this organisation as a registrar.</summary>
+    public IReadOnlyList<RelatedOrganisation> AccreditedBy { get; init; } = [];
+}
+
+/// <summary>A new vetting level and who vouched for it.</summary>
+public sealed record VettingChange(VettingLevel Level, string? VouchedBy);
 
 /// <summary>Another organisation named by a relationship (a registry's accredited registrar).</summary>
 public sealed record RelatedOrganisation(Guid Id, string Name);
@@ -41,18 +51,34 @@ public interface IDirectoryRepository
 
     Task<Contact?> GetContactAsync(Viewer viewer, Guid contactId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Guid organisationId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every organisation the viewer may see with its visible contacts and assets, in name order, streamed in batches
+    /// (no cap: a root-zone import alone is 1,543 organisations, the target a million zones). Claims, pending changes
+    /// and relationships are not part of an export and come empty.
+    /// </summary>
+    IAsyncEnumerable<OrganisationDetails> ExportAsync(Viewer viewer, CancellationToken cancellationToken);
+
+    /// <summary>The ids of every organisation (of a kind) the viewer may see, streamed, no cap — whom a reach test addresses.</summary>
+    IAsyncEnumerable<Guid> OrganisationIdsAsync(Viewer viewer, OrganisationKind? kind, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken);
 
     Task<Guid> CreateOrganisationAsync(OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken);
 
     /// <summary>Writes the fields and records them as manual, so later imports leave them alone.</summary>
     Task UpdateOrganisationAsync(Guid organisationId, OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken);
 
+    /// <summary>The edit page's save: the facts and (when given) the vetting, in one transaction with their audit entries.</summary>
+    Task SaveOrganisationAsync(Guid organisationId, OrganisationInput input, VettingChange? vetting, DirectoryActor actor, CancellationToken cancellationToken);
+
     Task SetVettingAsync(Guid organisationId, VettingLevel level, string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken);
 
     Task SetBackEndOperatorAsync(Guid organisationId, Guid? backEndOperatorId, DirectoryActor actor, CancellationToken cancellationToken);
 
     Task AddAccreditationAsync(Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken);
+
+    /// <summary>Ends an accreditation; a validation error on <c>registrar</c> when there was none.</summary>
+    Task RemoveAccreditationAsync(Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken);
 
     Task<Guid> AddContactAsync(Guid organisationId, ContactInput contact, OpenPgpKeyInfo? key, DirectoryActor actor, CancellationToken cancellationToken);
 

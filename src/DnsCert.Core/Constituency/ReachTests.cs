@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DnsCert.Core.Visibility;
 
 namespace DnsCert.Core.Constituency;
 
@@ -50,13 +51,15 @@ public interface IReachTestStore
     /// <summary>Records the answer for the recipient holding this token hash; false when unknown. A second answer keeps the first time.</summary>
     Task<ReachRecipient?> AnswerAsync(byte[] tokenHash, DateTimeOffset at, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ReachCampaign>> ListAsync(CancellationToken cancellationToken);
+    /// <summary>Campaigns with their counts of recipients and answers, counting only recipients whose contact the viewer may see.</summary>
+    Task<IReadOnlyList<ReachCampaign>> ListAsync(Viewer viewer, CancellationToken cancellationToken);
 
-    Task<ReachCampaign?> GetAsync(Guid campaignId, CancellationToken cancellationToken);
+    Task<ReachCampaign?> GetAsync(Viewer viewer, Guid campaignId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ReachRecipient>> RecipientsAsync(Guid campaignId, CancellationToken cancellationToken);
+    /// <summary>The recipients whose contact the viewer may see (the one visibility predicate on the contact).</summary>
+    Task<IReadOnlyList<ReachRecipient>> RecipientsAsync(Viewer viewer, Guid campaignId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<StaleContact>> StaleContactsAsync(DateOnly verifiedBefore, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StaleContact>> StaleContactsAsync(Viewer viewer, DateOnly verifiedBefore, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -105,16 +108,16 @@ public sealed class ReachTestService(IReachTestStore store, IReachMailer mailer,
             ? Task.FromResult<ReachRecipient?>(null)
             : store.AnswerAsync(Hash(token), time.GetUtcNow(), cancellationToken);
 
-    public async Task<ReachReport?> ReportAsync(Guid campaignId, CancellationToken cancellationToken)
+    public async Task<ReachReport?> ReportAsync(Viewer viewer, Guid campaignId, CancellationToken cancellationToken)
     {
-        var campaign = await store.GetAsync(campaignId, cancellationToken);
+        var campaign = await store.GetAsync(viewer, campaignId, cancellationToken);
         if (campaign is null)
         {
             return null;
         }
 
-        var recipients = await store.RecipientsAsync(campaignId, cancellationToken);
-        var stale = await store.StaleContactsAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime - StaleAfter), cancellationToken);
+        var recipients = await store.RecipientsAsync(viewer, campaignId, cancellationToken);
+        var stale = await store.StaleContactsAsync(viewer, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime - StaleAfter), cancellationToken);
         return new ReachReport(campaign, recipients, RateOverTime(campaign, recipients), stale);
     }
 

@@ -13,6 +13,7 @@ public enum RoutingPurpose
 public enum PartyRole
 {
     Registry,
+    RegistryBackEndOperator,
     Registrar,
     DnsOperator,
     NetworkOwner,
@@ -21,8 +22,9 @@ public enum PartyRole
 /// <summary>A contact as routing needs it.</summary>
 public sealed record RoutingContact(string Name, string Email, string? Language, IReadOnlyList<ContactRole> Roles);
 
-/// <summary>An organisation as routing needs it: name, writing language, contacts.</summary>
-public sealed record RoutingOrganisation(Guid Id, string Name, OrganisationKind Kind, string Language, IReadOnlyList<RoutingContact> Contacts);
+/// <summary>An organisation as routing needs it: name, writing language, contacts, and (a registry's) back-end operator.</summary>
+public sealed record RoutingOrganisation(Guid Id, string Name, OrganisationKind Kind, string Language, IReadOnlyList<RoutingContact> Contacts,
+    Guid? BackEndOperatorId = null);
 
 /// <summary>One link of the chain: who is responsible in which capacity, whom to write to, in which language.</summary>
 public sealed record ResponsibleParty(PartyRole Role, Guid OrganisationId, string OrganisationName, string? ContactName, string? ContactEmail, string Language);
@@ -92,6 +94,13 @@ public sealed class ResponsiblePartyRouter
             if (_snapshot.Zones.TryGetValue(candidate, out var registryId))
             {
                 Add(parties, PartyRole.Registry, registryId, purpose);
+                // The registry's back-end operator (set on the organisation page) runs its name servers and often
+                // answers first at night: it follows the registry in the chain.
+                if (_snapshot.Organisations.TryGetValue(registryId, out var registry) && registry.BackEndOperatorId is { } backEnd && backEnd != registryId)
+                {
+                    Add(parties, PartyRole.RegistryBackEndOperator, backEnd, purpose);
+                }
+
                 break;
             }
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DnsCert.Core;
 using DnsCert.Core.Audit;
@@ -22,11 +23,16 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         ArgumentNullException.ThrowIfNull(search);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var where = new List<string> { VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, DirectoryRows.OrganisationVisibility) };
+        var filter = VisibilityPolicy.For(viewer);
+        var where = new List<string> { VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility) };
+        // Counts and text matches see only the assets and contacts this viewer may see: a count or a match on a hidden
+        // record would tell a constituent that it exists.
+        var assetVisible = VisibilitySql.Condition(filter, command, alias: "a");
+        var contactVisible = VisibilitySql.Condition(filter, command, alias: "c");
         if (!string.IsNullOrWhiteSpace(search.Text))
         {
             command.Parameters.Add(new NpgsqlParameter("text", "%" + search.Text.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal) + "%"));
-            where.Add("(lower(o.name) LIKE @text OR EXISTS (SELECT 1 FROM assets a WHERE a.organisation_id = o.id AND a.value LIKE @text))");
+            where.Add($"(lower(o.name) LIKE @text OR EXISTS (SELECT 1 FROM assets a WHERE a.organisation_id = o.id AND a.value LIKE @text AND {assetVisible}))");
         }
 
         if (search.Kind is { } kind)
@@ -57,8 +63,8 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         command.Parameters.Add(new NpgsqlParameter("offset", Math.Max(0, search.Offset)));
         command.CommandText = $"""
             SELECT o.id, o.name, o.kind, o.region, o.country, o.languages, o.vetting,
-                   (SELECT count(DISTINCT (a.kind, a.value)) FROM assets a WHERE a.organisation_id = o.id)::int,
-                   (SELECT count(*) FROM contacts c WHERE c.organisation_id = o.id)::int
+                   (SELECT count(DISTINCT (a.kind, a.value)) FROM assets a WHERE a.organisation_id = o.id AND {assetVisible})::int,
+                   (SELECT count(*) FROM contacts c WHERE c.organisation_id = o.id AND {contactVisible})::int
             FROM organisations o
             WHERE {string.Join(" AND ", where)}
             ORDER BY lower(o.name), o.id
@@ -157,30 +163,51 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
         string? backEnd = null;
         var registrars = new List<RelatedOrganisation>();
-        await using (var command = new NpgsqlCommand(
-            """
-            SELECT 'b', id, name FROM organisations WHERE id = $2
-            UNION ALL
-            SELECT 'r', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registrar_id WHERE r.registry_id = $1
-            """, connection))
+        var backEndFor = new List<RelatedOrganisation>();
+        var accreditedBy = new List<RelatedOrganisation>();
+        await using (var command = new NpgsqlCommand { Connection = connection })
         {
-            command.Add(organisationId);
-            command.Add(organisation.BackEndOperatorId);
+            // Related organisations are read through the predicate too: a relationship must not name a hidden one.
+            var visible = VisibilitySql.Condition(filter, command, alias: "o");
+            command.CommandText = $"""
+                SELECT 'b', o.id, o.name FROM organisations o WHERE o.id = @backend AND {visible}
+                UNION ALL
+                SELECT 'r', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registrar_id WHERE r.registry_id = @id AND {visible}
+                UNION ALL
+                SELECT 'f', o.id, o.name FROM organisations o WHERE o.back_end_operator_id = @id AND {visible}
+                UNION ALL
+                SELECT 'a', o.id, o.name FROM registry_accreditations r JOIN organisations o ON o.id = r.registry_id WHERE r.registrar_id = @id AND {visible}
+                ORDER BY 1, 3, 2
+                """;
+            command.Parameters.Add(new NpgsqlParameter("id", organisationId));
+            command.Parameters.Add(new NpgsqlParameter("backend", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)organisation.BackEndOperatorId ?? DBNull.Value });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetString(0) == "b")
+                var related = new RelatedOrganisation(reader.GetGuid(1), reader.GetString(2));
+                switch (reader.GetString(0))
                 {
-                    backEnd = reader.GetString(2);
-                }
-                else
-                {
-                    registrars.Add(new RelatedOrganisation(reader.GetGuid(1), reader.GetString(2)));
+                    case "b":
+                        backEnd = related.Name;
+                        break;
+                    case "r":
+                        registrars.Add(related);
+                        break;
+                    case "f":
+                        backEndFor.Add(related);
+                        break;
+                    default:
+                        accreditedBy.Add(related);
+                        break;
                 }
             }
         }
 
-        return new OrganisationDetails(organisation, contacts, assets, claims, pending, backEnd, registrars);
+        return new OrganisationDetails(organisation, contacts, assets, claims, pending, backEnd, registrars)
+        {
+            BackEndFor = backEndFor,
+            AccreditedBy = accreditedBy,
+        };
     }
 
     public async Task<Contact?> GetContactAsync(Viewer viewer, Guid contactId, CancellationToken cancellationToken)
@@ -194,13 +221,125 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         return await reader.ReadAsync(cancellationToken) ? DirectoryRows.ReadContact(reader) : null;
     }
 
-    public async Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Guid organisationId, CancellationToken cancellationToken)
+    /// <summary>Organisations per export batch: bounded memory, few round trips.</summary>
+    internal const int ExportBatch = 1000;
+
+    public async IAsyncEnumerable<OrganisationDetails> ExportAsync(Viewer viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = VisibilityPolicy.For(viewer);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        (string Name, Guid Id)? after = null;
+        while (true)
+        {
+            var batch = new List<Organisation>(ExportBatch);
+            string? lastKey = null;
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var visible = VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility);
+                // Keyset pagination on the export order: each batch starts after the last one, whatever was written meanwhile.
+                command.CommandText = $"""
+                    SELECT {DirectoryRows.OrganisationColumns}, lower(o.name) FROM organisations o
+                    WHERE {visible} AND (@after_name::text IS NULL OR (lower(o.name), o.id) > (@after_name, @after_id))
+                    ORDER BY lower(o.name), o.id LIMIT @batch
+                    """;
+                command.Parameters.Add(new NpgsqlParameter("after_name", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)after?.Name ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)after?.Id ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter("batch", ExportBatch));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    batch.Add(DirectoryRows.ReadOrganisation(reader));
+                    lastKey = reader.GetString(16);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            var ids = batch.Select(o => o.Id).ToArray();
+            var contacts = new Dictionary<Guid, List<Contact>>();
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var visible = VisibilitySql.Condition(filter, command, DirectoryRows.ContactVisibility);
+                command.CommandText = $"SELECT {DirectoryRows.ContactColumns} FROM contacts c WHERE c.organisation_id = ANY(@ids) AND {visible} ORDER BY c.name, c.id";
+                command.Parameters.Add(new NpgsqlParameter("ids", ids));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var contact = DirectoryRows.ReadContact(reader);
+                    (contacts.TryGetValue(contact.OrganisationId, out var list) ? list : contacts[contact.OrganisationId] = []).Add(contact);
+                }
+            }
+
+            var assets = new Dictionary<Guid, List<Asset>>();
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var visible = VisibilitySql.Condition(filter, command, DirectoryRows.AssetVisibility);
+                command.CommandText = $"SELECT {DirectoryRows.AssetColumns} FROM assets a WHERE a.organisation_id = ANY(@ids) AND {visible} ORDER BY a.kind, a.value, a.source";
+                command.Parameters.Add(new NpgsqlParameter("ids", ids));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var asset = DirectoryRows.ReadAsset(reader);
+                    (assets.TryGetValue(asset.OrganisationId, out var list) ? list : assets[asset.OrganisationId] = []).Add(asset);
+                }
+            }
+
+            foreach (var organisation in batch)
+            {
+                yield return new OrganisationDetails(organisation, contacts.GetValueOrDefault(organisation.Id) ?? [], assets.GetValueOrDefault(organisation.Id) ?? [],
+                    [], [], null, []);
+            }
+
+            after = (lastKey!, batch[^1].Id);
+            if (batch.Count < ExportBatch)
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<Guid> OrganisationIdsAsync(Viewer viewer, OrganisationKind? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT at, actor, action, details FROM audit_log WHERE target_type = 'organisation' AND target_id = $1 ORDER BY id DESC LIMIT 200",
-            connection);
-        command.Add(organisationId.ToString());
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, DirectoryRows.OrganisationVisibility);
+        command.CommandText = $"SELECT o.id FROM organisations o WHERE {visible} AND (@kind::text IS NULL OR o.kind = @kind) ORDER BY lower(o.name), o.id";
+        command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)kind?.ToCode() ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetGuid(0);
+        }
+    }
+
+    public async Task<IReadOnlyList<DirectoryHistoryEntry>> HistoryAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken)
+    {
+        var filter = VisibilityPolicy.For(viewer);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        // Contact entries carry the contact's name, address and phone: they are shown only to whom may see that contact
+        // (the predicate on the contact row). An entry that names no existing contact (a change request for a new one,
+        // a decision) is judged as a contact of this organisation would be: TLP:AMBER with the organisation as recipient.
+        var organisationVisible = VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility);
+        var contactVisible = VisibilitySql.Condition(filter, command, alias: "c");
+        var newContactVisible = VisibilitySql.Condition(filter, command, alias: "p");
+        command.CommandText = $"""
+            SELECT l.at, l.actor, l.action, l.details
+            FROM audit_log l
+            JOIN organisations o ON o.id = @id
+            LEFT JOIN contacts c ON l.action LIKE 'contact.%' AND c.id::text = l.details->>'contact_id'
+            CROSS JOIN (SELECT @amber::smallint AS tlp, ARRAY[@id]::uuid[] AS recipient_organisations, ARRAY[]::uuid[] AS recipient_users,
+                               NULL::uuid AS created_by) p
+            WHERE l.target_type = 'organisation' AND l.target_id = @target AND {organisationVisible}
+              AND (l.action NOT LIKE 'contact.%' OR (c.id IS NOT NULL AND {contactVisible}) OR (c.id IS NULL AND {newContactVisible}))
+            ORDER BY l.id DESC LIMIT 200
+            """;
+        command.Parameters.Add(new NpgsqlParameter("id", organisationId));
+        command.Parameters.Add(new NpgsqlParameter("target", organisationId.ToString()));
+        command.Parameters.Add(new NpgsqlParameter("amber", (short)Tlp.Amber));
         var result = new List<DirectoryHistoryEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -242,31 +381,50 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
     public async Task UpdateOrganisationAsync(Guid organisationId, OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await InTransactionAsync((connection, transaction) =>
+            UpdateOrganisationCoreAsync(connection, transaction, organisationId, input, actor, cancellationToken), cancellationToken);
+    }
+
+    public async Task SaveOrganisationAsync(Guid organisationId, OrganisationInput input, VettingChange? vetting, DirectoryActor actor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        // Facts and vetting in one transaction: a failure in either leaves the record as it was, never half-written.
         await InTransactionAsync(async (connection, transaction) =>
         {
-            await using var update = new NpgsqlCommand(
-                """
-                UPDATE organisations SET name = $2, kind = $3, region = $4, country = $5, languages = $6, time_zone = $7,
-                       resource_constrained = $8,
-                       manual_fields = ARRAY(SELECT DISTINCT unnest(manual_fields || $9::text[]) ORDER BY 1)
-                WHERE id = $1
-                """, connection, transaction);
-            update.Add(organisationId);
-            update.Add(input.Name);
-            update.Add(input.Kind.ToCode());
-            update.Add(input.Region.ToCode());
-            update.AddText(input.Country);
-            update.Add(input.Languages.ToArray());
-            update.Add(input.TimeZone);
-            update.Add(input.ResourceConstrained);
-            update.Add(OrganisationFields);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            await UpdateOrganisationCoreAsync(connection, transaction, organisationId, input, actor, cancellationToken);
+            if (vetting is not null)
             {
-                throw new ValidationException("organisation", "no such organisation");
+                await SetVettingCoreAsync(connection, transaction, organisationId, vetting.Level, vetting.VouchedBy, actor, cancellationToken);
             }
-
-            await AuditAsync(connection, transaction, actor, "organisation.updated", organisationId, OrganisationDetails(input));
         }, cancellationToken);
+    }
+
+    private async Task UpdateOrganisationCoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisationId,
+        OrganisationInput input, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        await using var update = new NpgsqlCommand(
+            """
+            UPDATE organisations SET name = $2, kind = $3, region = $4, country = $5, languages = $6, time_zone = $7,
+                   resource_constrained = $8,
+                   manual_fields = ARRAY(SELECT DISTINCT unnest(manual_fields || $9::text[]) ORDER BY 1)
+            WHERE id = $1
+            """, connection, transaction);
+        update.Add(organisationId);
+        update.Add(input.Name);
+        update.Add(input.Kind.ToCode());
+        update.Add(input.Region.ToCode());
+        update.AddText(input.Country);
+        update.Add(input.Languages.ToArray());
+        update.Add(input.TimeZone);
+        update.Add(input.ResourceConstrained);
+        update.Add(OrganisationFields);
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("organisation", "no such organisation");
+        }
+
+        await AuditAsync(connection, transaction, actor, "organisation.updated", organisationId, OrganisationDetails(input));
     }
 
     /// <summary>The organisation fields an import may set and a person may override.</summary>
@@ -274,24 +432,26 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
 
     internal static readonly string[] ContactFields = ["name", "is_role_mailbox", "roles", "email", "phone", "language", "openpgp_key", "working_hours", "last_verified"];
 
-    public async Task SetVettingAsync(Guid organisationId, VettingLevel level, string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken)
-    {
-        await InTransactionAsync(async (connection, transaction) =>
-        {
-            await using var update = new NpgsqlCommand(
-                "UPDATE organisations SET vetting = $2, vouched_by = $3, vetted_at = $4 WHERE id = $1", connection, transaction);
-            update.Add(organisationId);
-            update.Add(level.ToCode());
-            update.AddText(vouchedBy);
-            update.AddTime(time.GetUtcNow());
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new ValidationException("organisation", "no such organisation");
-            }
+    public async Task SetVettingAsync(Guid organisationId, VettingLevel level, string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken) =>
+        await InTransactionAsync((connection, transaction) =>
+            SetVettingCoreAsync(connection, transaction, organisationId, level, vouchedBy, actor, cancellationToken), cancellationToken);
 
-            await AuditAsync(connection, transaction, actor, "organisation.vetted", organisationId,
-                new() { ["vetting"] = level.ToCode(), ["vouched_by"] = vouchedBy });
-        }, cancellationToken);
+    private async Task SetVettingCoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisationId, VettingLevel level,
+        string? vouchedBy, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        await using var update = new NpgsqlCommand(
+            "UPDATE organisations SET vetting = $2, vouched_by = $3, vetted_at = $4 WHERE id = $1", connection, transaction);
+        update.Add(organisationId);
+        update.Add(level.ToCode());
+        update.AddText(vouchedBy);
+        update.AddTime(time.GetUtcNow());
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("organisation", "no such organisation");
+        }
+
+        await AuditAsync(connection, transaction, actor, "organisation.vetted", organisationId,
+            new() { ["vetting"] = level.ToCode(), ["vouched_by"] = vouchedBy });
     }
 
     public async Task SetBackEndOperatorAsync(Guid organisationId, Guid? backEndOperatorId, DirectoryActor actor, CancellationToken cancellationToken)
@@ -336,6 +496,24 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             }
 
             await AuditAsync(connection, transaction, actor, "organisation.registrar-accredited", registryId,
+                new() { ["registrar_id"] = registrarId.ToString() });
+        }, cancellationToken);
+    }
+
+    public async Task RemoveAccreditationAsync(Guid registryId, Guid registrarId, DirectoryActor actor, CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(async (connection, transaction) =>
+        {
+            await using var delete = new NpgsqlCommand(
+                "DELETE FROM registry_accreditations WHERE registry_id = $1 AND registrar_id = $2", connection, transaction);
+            delete.Add(registryId);
+            delete.Add(registrarId);
+            if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new ValidationException("registrar", "this registry does not accredit that registrar");
+            }
+
+            await AuditAsync(connection, transaction, actor, "organisation.registrar-unaccredited", registryId,
                 new() { ["registrar_id"] = registrarId.ToString() });
         }, cancellationToken);
     }
@@ -657,15 +835,15 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(viewer);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var organisations = new Dictionary<Guid, (string Name, OrganisationKind Kind, string Language, List<RoutingContact> Contacts)>();
-        await using (var command = new NpgsqlCommand("SELECT id, name, kind, languages FROM organisations", connection))
+        var organisations = new Dictionary<Guid, (string Name, OrganisationKind Kind, string Language, List<RoutingContact> Contacts, Guid? BackEnd)>();
+        await using (var command = new NpgsqlCommand("SELECT id, name, kind, languages, back_end_operator_id FROM organisations", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 var languages = reader.GetFieldValue<string[]>(3);
                 organisations[reader.GetGuid(0)] = (reader.GetString(1), Codes.Parse<OrganisationKind>(reader.GetString(2), "kind"),
-                    languages.Length > 0 ? languages[0] : "en", []);
+                    languages.Length > 0 ? languages[0] : "en", [], reader.IsDBNull(4) ? null : reader.GetGuid(4));
             }
         }
 
@@ -728,7 +906,7 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         }
 
         return new RoutingSnapshot(zones, nameServers, prefixes,
-            organisations.ToDictionary(o => o.Key, o => new RoutingOrganisation(o.Key, o.Value.Name, o.Value.Kind, o.Value.Language, o.Value.Contacts)));
+            organisations.ToDictionary(o => o.Key, o => new RoutingOrganisation(o.Key, o.Value.Name, o.Value.Kind, o.Value.Language, o.Value.Contacts, o.Value.BackEnd)));
     }
 
     private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken)

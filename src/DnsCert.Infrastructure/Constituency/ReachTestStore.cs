@@ -1,6 +1,8 @@
 using DnsCert.Core.Audit;
 using DnsCert.Core.Constituency;
+using DnsCert.Core.Visibility;
 using DnsCert.Infrastructure.Audit;
+using DnsCert.Infrastructure.Visibility;
 using Npgsql;
 
 namespace DnsCert.Infrastructure.Constituency;
@@ -45,22 +47,24 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
             }
         }
 
-        foreach (var r in recipients)
+        // One statement for all recipients (arrays unnested server-side): a campaign to every registry is thousands of rows.
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO reach_recipients (id, campaign_id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash, sent_at)
+            SELECT r.id, $2, r.organisation_id, r.organisation_name, r.contact_id, r.contact_name, r.email, r.language, decode(r.token_hash, 'hex'), $10
+            FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[])
+                 AS r (id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash)
+            """, connection, transaction))
         {
-            await using var insert = new NpgsqlCommand(
-                """
-                INSERT INTO reach_recipients (id, campaign_id, organisation_id, organisation_name, contact_id, contact_name, email, language, token_hash, sent_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """, connection, transaction);
-            insert.Add(r.Id);
+            insert.Add(recipients.Select(r => r.Id).ToArray());
             insert.Add(campaignId);
-            insert.Add(r.OrganisationId);
-            insert.Add(r.OrganisationName);
-            insert.Add(r.ContactId);
-            insert.Add(r.ContactName);
-            insert.Add(r.Email);
-            insert.Add(r.Language);
-            insert.Add(r.TokenHash);
+            insert.Add(recipients.Select(r => r.OrganisationId).ToArray());
+            insert.Add(recipients.Select(r => r.OrganisationName).ToArray());
+            insert.Add(recipients.Select(r => r.ContactId).ToArray());
+            insert.Add(recipients.Select(r => r.ContactName).ToArray());
+            insert.Add(recipients.Select(r => r.Email).ToArray());
+            insert.Add(recipients.Select(r => r.Language).ToArray());
+            insert.Add(recipients.Select(r => Convert.ToHexString(r.TokenHash)).ToArray());
             insert.AddTime(at);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -77,7 +81,7 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
         await using var command = new NpgsqlCommand(
             $"""
             WITH answered AS (
-                UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2) WHERE token_hash = $1
+                UPDATE reach_recipients r SET answered_at = coalesce(r.answered_at, $2) WHERE r.token_hash = $1
                 RETURNING {RecipientColumns}),
             -- Delivery tracking shows the answer too: the outbox message of this recipient (OutboxReachMailer's
             -- idempotency key) becomes 'answered', in the same statement.
@@ -92,20 +96,26 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
         return await reader.ReadAsync(cancellationToken) ? ReadRecipient(reader) : null;
     }
 
-    public async Task<IReadOnlyList<ReachCampaign>> ListAsync(CancellationToken cancellationToken) => await CampaignsAsync(null, cancellationToken);
+    public async Task<IReadOnlyList<ReachCampaign>> ListAsync(Viewer viewer, CancellationToken cancellationToken) =>
+        await CampaignsAsync(viewer, null, cancellationToken);
 
-    public async Task<ReachCampaign?> GetAsync(Guid campaignId, CancellationToken cancellationToken)
+    public async Task<ReachCampaign?> GetAsync(Viewer viewer, Guid campaignId, CancellationToken cancellationToken)
     {
-        var campaigns = await CampaignsAsync(campaignId, cancellationToken);
+        var campaigns = await CampaignsAsync(viewer, campaignId, cancellationToken);
         return campaigns.Count > 0 ? campaigns[0] : null;
     }
 
-    public async Task<IReadOnlyList<ReachRecipient>> RecipientsAsync(Guid campaignId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReachRecipient>> RecipientsAsync(Viewer viewer, Guid campaignId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            $"SELECT {RecipientColumns} FROM reach_recipients WHERE campaign_id = $1 ORDER BY organisation_name, contact_name", connection);
-        command.Add(campaignId);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        // Recipients keep a copy of the contact's name and address: they are shown only where the contact itself may be.
+        var visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, alias: "c");
+        command.CommandText = $"""
+            SELECT {RecipientColumns} FROM reach_recipients r JOIN contacts c ON c.id = r.contact_id
+            WHERE r.campaign_id = @campaign AND {visible} ORDER BY r.organisation_name, r.contact_name
+            """;
+        command.Parameters.Add(new NpgsqlParameter("campaign", campaignId));
         var result = new List<ReachRecipient>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -116,17 +126,18 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
         return result;
     }
 
-    public async Task<IReadOnlyList<StaleContact>> StaleContactsAsync(DateOnly verifiedBefore, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StaleContact>> StaleContactsAsync(Viewer viewer, DateOnly verifiedBefore, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            """
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, alias: "c");
+        command.CommandText = $"""
             SELECT c.id, o.id, o.name, c.name, c.email, c.last_verified
             FROM contacts c JOIN organisations o ON o.id = c.organisation_id
-            WHERE 'emergency' = ANY(c.roles) AND (c.last_verified IS NULL OR c.last_verified < $1)
+            WHERE 'emergency' = ANY(c.roles) AND (c.last_verified IS NULL OR c.last_verified < @before) AND {visible}
             ORDER BY o.name, c.name LIMIT 1000
-            """, connection);
-        command.AddDate(verifiedBefore);
+            """;
+        command.Parameters.Add(new NpgsqlParameter("before", NpgsqlTypes.NpgsqlDbType.Date) { Value = verifiedBefore });
         var result = new List<StaleContact>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -138,23 +149,27 @@ public sealed class ReachTestStore(NpgsqlDataSource dataSource) : IReachTestStor
         return result;
     }
 
-    private const string RecipientColumns = "id, organisation_id, organisation_name, coalesce(contact_id, '00000000-0000-0000-0000-000000000000'), contact_name, email, sent_at, answered_at";
+    private const string RecipientColumns =
+        "r.id, r.organisation_id, r.organisation_name, coalesce(r.contact_id, '00000000-0000-0000-0000-000000000000'), r.contact_name, r.email, r.sent_at, r.answered_at";
 
     private static ReachRecipient ReadRecipient(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetString(5), r.GetFieldValue<DateTimeOffset>(6),
         r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7));
 
-    private async Task<IReadOnlyList<ReachCampaign>> CampaignsAsync(Guid? id, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ReachCampaign>> CampaignsAsync(Viewer viewer, Guid? id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            """
+        await using var command = new NpgsqlCommand { Connection = connection };
+        // The counts are of recipients whose contact the viewer may see, like the recipient list they summarise.
+        var visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, alias: "c");
+        command.CommandText = $"""
             SELECT k.id, k.name, k.started_at, k.started_by, count(r.id)::int, count(r.answered_at)::int
-            FROM reach_campaigns k LEFT JOIN reach_recipients r ON r.campaign_id = k.id
-            WHERE $1::uuid IS NULL OR k.id = $1
+            FROM reach_campaigns k
+            LEFT JOIN (reach_recipients r JOIN contacts c ON c.id = r.contact_id AND {visible}) ON r.campaign_id = k.id
+            WHERE @campaign::uuid IS NULL OR k.id = @campaign
             GROUP BY k.id ORDER BY k.started_at DESC LIMIT 200
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)id ?? DBNull.Value });
+            """;
+        command.Parameters.Add(new NpgsqlParameter("campaign", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)id ?? DBNull.Value });
         var result = new List<ReachCampaign>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -22,6 +22,11 @@ public static class DirectoryApi
 
     public sealed record SaveResult(Guid? Id, Guid? PendingChangeId);
 
+    /// <summary>The registry's back-end operator; null removes it.</summary>
+    public sealed record BackEndOperatorRequest(Guid? BackEndOperatorId);
+
+    public sealed record AccreditationRequest(Guid RegistrarId);
+
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Directory");
@@ -69,6 +74,31 @@ public static class DirectoryApi
                     return TypedResults.Created($"/api/v1/organisations/{id}", new SaveResult(claim, null));
                 }))
             .RequireAuthorization(ApiScopes.Write).WithName("ClaimAsset").WithSummary("Claim an asset for the organisation; staff approve it.");
+
+        group.MapPut("/organisations/{id:guid}/back-end-operator", async (HttpContext http, DirectoryService service, Guid id, BackEndOperatorRequest request, CancellationToken ct) =>
+                await GuardAsync(async () =>
+                {
+                    await service.SetBackEndOperatorAsync(Viewers.From(http.User), id, request.BackEndOperatorId, Viewers.Actor(http), ct);
+                    return TypedResults.NoContent();
+                }))
+            .RequireAuthorization(ApiScopes.Write).WithName("SetBackEndOperator")
+            .WithSummary("Set (or with null remove) a registry's back-end operator (staff). Routing names it after the registry.");
+
+        group.MapPost("/organisations/{id:guid}/accredited-registrars", async (HttpContext http, DirectoryService service, Guid id, AccreditationRequest request, CancellationToken ct) =>
+                await GuardAsync(async () =>
+                {
+                    await service.AddAccreditationAsync(Viewers.From(http.User), id, request.RegistrarId, Viewers.Actor(http), ct);
+                    return TypedResults.NoContent();
+                }))
+            .RequireAuthorization(ApiScopes.Write).WithName("AddAccreditedRegistrar").WithSummary("Record that a registry accredits a registrar (staff).");
+
+        group.MapDelete("/organisations/{id:guid}/accredited-registrars/{registrarId:guid}", async (HttpContext http, DirectoryService service, Guid id, Guid registrarId, CancellationToken ct) =>
+                await GuardAsync(async () =>
+                {
+                    await service.RemoveAccreditationAsync(Viewers.From(http.User), id, registrarId, Viewers.Actor(http), ct);
+                    return TypedResults.NoContent();
+                }))
+            .RequireAuthorization(ApiScopes.Write).WithName("RemoveAccreditedRegistrar").WithSummary("End a registry's accreditation of a registrar (staff).");
 
         group.MapGet("/route", async (HttpContext http, IDirectoryRepository directory, PublicSuffixListHolder psl, string name, string? purpose, CancellationToken ct) =>
                 await GuardAsync(async () =>

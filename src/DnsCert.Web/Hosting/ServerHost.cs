@@ -74,6 +74,7 @@ public static class ServerHost
         builder.Services.AddSingleton<PublicSuffixListHolder>();
         builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
+        builder.Services.AddSingleton<IPostConfigureOptions<TeamOptions>, TeamPublicUrlDefault>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

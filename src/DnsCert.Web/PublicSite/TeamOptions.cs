@@ -26,7 +26,10 @@ public sealed class TeamOptions
 
     public string? OpenPgpFingerprint { get; set; }
 
-    /// <summary>The public base URL, e.g. https://dns-cert.example (security.txt Canonical).</summary>
+    /// <summary>
+    /// The public base URL, e.g. https://dns-cert.example (security.txt Canonical, reach-test answer links). When unset,
+    /// the first https listen URL with a concrete host (<see cref="TeamPublicUrlDefault"/>).
+    /// </summary>
     public string? PublicUrl { get; set; }
 
     public string TimeZone { get; set; } = "UTC";
@@ -55,6 +58,14 @@ public sealed class TeamOptionsValidator : IValidateOptions<TeamOptions>
             {
                 failures.Add($"{TeamOptions.SectionName}:{setting} must be an https:// URL (got '{value}')");
             }
+        }
+
+        // Reach-test answer links and security.txt Canonical are built by appending paths to PublicUrl: a query,
+        // fragment or user-info part would corrupt every link (and user-info would leak into mail).
+        if (options.PublicUrl is { } publicUrl && Uri.TryCreate(publicUrl, UriKind.Absolute, out var site) && site.Scheme == Uri.UriSchemeHttps
+            && (site.Query.Length > 0 || site.Fragment.Length > 0 || site.UserInfo.Length > 0))
+        {
+            failures.Add($"{TeamOptions.SectionName}:PublicUrl must be a base URL without user, query or fragment, e.g. https://dns-cert.example (got '{publicUrl}')");
         }
 
         if (options.Phone is { } phone && !System.Text.RegularExpressions.Regex.IsMatch(phone, @"^\+[1-9][0-9]{6,14}$"))

@@ -53,6 +53,26 @@ public class RoutingTests
     }
 
     [Fact]
+    public void A_registrys_back_end_operator_follows_it_in_the_chain()
+    {
+        var registry = Guid.NewGuid();
+        var backEnd = Guid.NewGuid();
+        var router = new ResponsiblePartyRouter(s_psl.Value, new RoutingSnapshot(
+            new Dictionary<string, Guid> { ["ml"] = registry }, new Dictionary<string, Guid>(), [],
+            new Dictionary<Guid, RoutingOrganisation>
+            {
+                [registry] = new(registry, "Agence", OrganisationKind.CcTldRegistry, "fr", [], BackEndOperatorId: backEnd),
+                [backEnd] = new(backEnd, "Back End", OrganisationKind.RegistryBackEndOperator, "en", [new("NOC", "noc@backend.example", null, [ContactRole.Emergency])]),
+            }));
+
+        var chain = router.Route("www.example.ml").Chain;
+
+        chain.Select(p => (p.Role, p.OrganisationName)).ShouldBe([(PartyRole.Registry, "Agence"), (PartyRole.RegistryBackEndOperator, "Back End")]);
+        chain[1].ContactEmail.ShouldBe("noc@backend.example");
+        Router().Route("www.example.co.uk").Chain.ShouldNotContain(p => p.Role == PartyRole.RegistryBackEndOperator);
+    }
+
+    [Fact]
     public void Addresses_go_to_the_longest_prefix()
     {
         Router().Route("192.0.2.7").Chain.Single().OrganisationName.ShouldBe("ISP");

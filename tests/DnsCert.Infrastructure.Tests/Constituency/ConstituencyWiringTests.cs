@@ -119,7 +119,7 @@ public sealed class ConstituencyWiringTests : IAsyncLifetime
         var link = text.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("https://dnscert.test/reach/answer/", StringComparison.Ordinal));
 
         (await reach.AnswerAsync(link.Split('/')[^1], default))!.Email.ShouldBe("permanence@agence.test");
-        var report = (await reach.ReportAsync(campaign, default))!;
+        var report = (await reach.ReportAsync(Viewer.Person(Guid.NewGuid(), null, Roles.DutyOfficer), campaign, default))!;
         report.Rate.ShouldBe(0.5);
         report.NeverAnswered.Single().Email.ShouldBe("noc@agence.test");
         var statuses = (await new DeliveryTracking(_db).ListAsync(_org, null, 10, default)).ToDictionary(d => d.Recipient, d => d.Status);
@@ -149,7 +149,7 @@ public sealed class ConstituencyWiringTests : IAsyncLifetime
         var intake = new MailIntake(_db, Directory, TimeProvider.System, NullLogger<MailIntake>.Instance);
         (await intake.AcceptAsync(System.Text.Encoding.UTF8.GetBytes(reply), default)).Disposition.ShouldBe("reply");
 
-        var report = (await reach.ReportAsync(campaign, default))!;
+        var report = (await reach.ReportAsync(Viewer.Person(Guid.NewGuid(), null, Roles.DutyOfficer), campaign, default))!;
         report.Campaign.Answered.ShouldBe(1);
         report.NeverAnswered.Single().Email.ShouldBe("permanence@agence.test");
     }

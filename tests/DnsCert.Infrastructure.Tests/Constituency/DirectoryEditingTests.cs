@@ -163,6 +163,75 @@ public class DirectoryEditingTests
     }
 
     [Fact]
+    public async Task Relationship_edits_are_validated_per_field_audited_and_feed_routing()
+    {
+        var (db, service, repository, registry) = await SetUpAsync();
+        await using var _ = db;
+        OrganisationInput Input(string name, OrganisationKind kind) => new(name, kind, IcannRegion.Europe, "IE", ["en"], "Europe/Dublin", false);
+        var backEnd = await service.CreateOrganisationAsync(s_staff, Input("Back End Ltd", OrganisationKind.RegistryBackEndOperator), s_actor, default);
+        var registrar = await service.CreateOrganisationAsync(s_staff, Input("Registrar SA", OrganisationKind.Registrar), s_actor, default);
+        var constituent = Viewer.Person(Guid.NewGuid(), registry, Roles.Constituent);
+        await repository.AddAssetAsync(registry, AssetKind.Zone, "ml", s_actor, default);
+
+        async Task<string> Field(Func<Task> edit) => (await Should.ThrowAsync<ValidationException>(edit)).Field;
+        (await Field(() => service.SetBackEndOperatorAsync(s_staff, registry, registrar, s_actor, default))).ShouldBe("backEndOperator");
+        (await Field(() => service.SetBackEndOperatorAsync(s_staff, registry, Guid.NewGuid(), s_actor, default))).ShouldBe("backEndOperator");
+        (await Field(() => service.SetBackEndOperatorAsync(s_staff, backEnd, registry, s_actor, default))).ShouldBe("backEndOperator");
+        (await Field(() => service.AddAccreditationAsync(s_staff, registry, backEnd, s_actor, default))).ShouldBe("registrar");
+        (await Field(() => service.RemoveAccreditationAsync(s_staff, registry, registrar, s_actor, default))).ShouldBe("registrar");
+        await Should.ThrowAsync<UnauthorizedAccessException>(() => service.SetBackEndOperatorAsync(constituent, registry, backEnd, s_actor, default));
+        await Should.ThrowAsync<UnauthorizedAccessException>(() => service.AddAccreditationAsync(constituent, registry, registrar, s_actor, default));
+        (await repository.GetAsync(s_staff, registry, default))!.Organisation.BackEndOperatorId.ShouldBeNull();
+
+        await service.SetBackEndOperatorAsync(s_staff, registry, backEnd, s_actor, default);
+        await service.AddAccreditationAsync(s_staff, registry, registrar, s_actor, default);
+
+        (await repository.GetAsync(s_staff, backEnd, default))!.BackEndFor.ShouldBe([new RelatedOrganisation(registry, "Agence des Noms")]);
+        (await repository.GetAsync(s_staff, registrar, default))!.AccreditedBy.ShouldBe([new RelatedOrganisation(registry, "Agence des Noms")]);
+        var snapshot = await repository.LoadRoutingSnapshotAsync(s_staff, default);
+        snapshot.Organisations[registry].BackEndOperatorId.ShouldBe(backEnd);
+
+        await service.RemoveAccreditationAsync(s_staff, registry, registrar, s_actor, default);
+        await service.SetBackEndOperatorAsync(s_staff, registry, null, s_actor, default);
+        var after = (await repository.GetAsync(s_staff, registry, default))!;
+        after.AccreditedRegistrars.ShouldBeEmpty();
+        after.BackEndOperatorName.ShouldBeNull();
+        (await repository.HistoryAsync(s_staff, registry, default)).Select(h => h.Action).Take(4).ShouldBe([
+            "organisation.back-end-operator", "organisation.registrar-unaccredited", "organisation.registrar-accredited", "organisation.back-end-operator"]);
+    }
+
+    [Fact]
+    public async Task Facts_and_vetting_are_saved_in_one_transaction_so_a_failing_vetting_leaves_nothing_saved()
+    {
+        var (db, service, repository, org) = await SetUpAsync();
+        await using var _ = db;
+        // Force the second part (the vetting update) to fail inside the database, after the facts were written.
+        await using (var trap = db.CreateCommand("""
+            CREATE FUNCTION refuse_vetting() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'vetting refused by the test'; END $$;
+            CREATE TRIGGER refuse_vetting BEFORE UPDATE OF vetting ON organisations FOR EACH ROW EXECUTE FUNCTION refuse_vetting();
+            """))
+        {
+            await trap.ExecuteNonQueryAsync();
+        }
+
+        var renamed = new OrganisationInput("Renamed Agency", OrganisationKind.CcTldRegistry, IcannRegion.Africa, "ML", ["fr", "en"], "Africa/Bamako", true);
+        await Should.ThrowAsync<PostgresException>(() =>
+            service.SaveOrganisationAsync(s_staff, org, renamed, VettingLevel.Vetted, "AfricaCERT", s_actor, default));
+
+        var after = (await repository.GetAsync(s_staff, org, default))!.Organisation;
+        after.Name.ShouldBe("Agence des Noms");
+        after.Languages.ShouldBe(["fr"]);
+        after.ManualFields.ShouldBeEmpty();
+        after.Vetting.ShouldBe(VettingLevel.Unvetted);
+        (await repository.HistoryAsync(s_staff, org, default)).Select(h => h.Action).ShouldBe(["organisation.created"]);
+
+        // Without a vetting change only the facts are written (the trap stays silent), in the same single call.
+        await service.SaveOrganisationAsync(s_staff, org, renamed, VettingLevel.Unvetted, null, s_actor, default);
+        (await repository.GetAsync(s_staff, org, default))!.Organisation.Name.ShouldBe("Renamed Agency");
+    }
+
+    [Fact]
     public async Task Reach_test_answers_through_the_token_and_reports_who_never_answered()
     {
         var (db, service, _, org) = await SetUpAsync();
@@ -184,7 +253,7 @@ public class DirectoryEditingTests
             ((long)(await command.ExecuteScalarAsync())!).ShouldBe(0);
         }
 
-        var report = (await reach.ReportAsync(campaign, default))!;
+        var report = (await reach.ReportAsync(s_staff, campaign, default))!;
         report.Rate.ShouldBe(0.5);
         report.NeverAnswered.Single().Email.ShouldBe(mailer.Sent[1].Email);
         report.RateOverTime.Count.ShouldBe(2);

@@ -65,7 +65,7 @@ public class DirectoryImportTests
         after.Organisation.TimeZone.ShouldBe("Europe/Andorra");
         after.Organisation.ManualFields.ShouldContain("name");
         after.Contacts.Single().Email.ShouldBe("noc@nic.ad.example");
-        (await repository.HistoryAsync(ad.Id, default)).Select(h => h.Action).ShouldBe(["contact.created", "organisation.updated", "organisation.imported"]);
+        (await repository.HistoryAsync(Viewer.Person(Guid.NewGuid(), null, Roles.Administrator), ad.Id, default)).Select(h => h.Action).ShouldBe(["contact.created", "organisation.updated", "organisation.imported"]);
     }
 
     [Fact]

@@ -93,6 +93,24 @@ public class VisibilitySqlTests
 
             var fromMemory = records.Where(r => filter.Allows(r.Target)).Select(r => r.Id).ToList();
             fromSql.ShouldBe(fromMemory, $"viewer {viewer.UserId} [{string.Join(",", viewer.Roles)}] org {viewer.OrganisationId}");
+
+            // A joined query applies the one predicate to both tables through their aliases (as the directory's search
+            // counts an organisation's visible contacts): each parent with the number of its visible children.
+            await using var joined = new NpgsqlCommand { Connection = connection };
+            var parent = VisibilitySql.Condition(filter, joined, alias: "p");
+            var child = VisibilitySql.Condition(filter, joined, alias: "c");
+            joined.CommandText = $"SELECT p.id, (SELECT count(*) FROM items c WHERE c.id % 10 = p.id % 10 AND c.id <> p.id AND {child})::int FROM items p WHERE {parent} ORDER BY p.id";
+            var joinedSql = new List<(int, int)>();
+            await using (var reader = await joined.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    joinedSql.Add((reader.GetInt32(0), reader.GetInt32(1)));
+                }
+            }
+
+            joinedSql.ShouldBe([.. records.Where(r => filter.Allows(r.Target))
+                .Select(r => (r.Id, records.Count(c => c.Id % 10 == r.Id % 10 && c.Id != r.Id && filter.Allows(c.Target))))]);
             checkedViewers++;
         }
 
@@ -116,5 +134,21 @@ public class VisibilitySqlTests
 
         Should.Throw<ArgumentException>(() =>
             VisibilitySql.Condition(VisibilityPolicy.For(Viewer.Public), command, new VisibilityColumns(Tlp: "tlp; DROP TABLE x")));
+    }
+
+    [Fact]
+    public void An_alias_qualifies_the_columns_and_names_the_parameters()
+    {
+        using var command = new NpgsqlCommand();
+        var filter = VisibilityPolicy.For(Viewer.Person(s_users[0], s_orgs[0], Roles.Constituent));
+
+        var contacts = VisibilitySql.Condition(filter, command, alias: "c");
+        var assets = VisibilitySql.Condition(filter, command, alias: "a");
+        VisibilitySql.Condition(filter, command, alias: "a");
+
+        contacts.ShouldBe("(c.tlp <= @vis_c_anyone OR (c.tlp <= @vis_c_own AND @vis_c_org = ANY(c.recipient_organisations)) OR @vis_c_user = ANY(c.recipient_users) OR c.created_by IS NOT DISTINCT FROM @vis_c_user)");
+        assets.ShouldStartWith("(a.tlp <= @vis_a_anyone OR");
+        command.Parameters.Count.ShouldBe(8, "four per alias, reused when the same alias is asked twice");
+        Should.Throw<ArgumentException>(() => VisibilitySql.Condition(filter, command, alias: "c; DROP"));
     }
 }

@@ -18,6 +18,7 @@ public sealed class DirectoryWebFactory : DnsCertWebFactory
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.UseSetting("Team:PublicUrl", "https://dns-cert.example");
         builder.ConfigureTestServices(s => s.AddSingleton<IReachMailer>(Mailer));
     }
 }
@@ -248,9 +249,11 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         (await staff.Client.PostAsJsonAsync($"/api/v1/organisations/{silent}/contacts", Contact("silent@example.org"))).EnsureSuccessStatusCode();
         var campaign = People.Unique("Quarterly ");
 
+        staff.Client.DefaultRequestHeaders.Host = "attacker.example"; // a spoofed Host header (AllowedHosts is "*")
         var (started, _) = await staff.SubmitAsync("/reach", new Dictionary<string, string> { ["name"] = campaign, ["kind"] = "cctld-registry" });
         started.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var report = started.Headers.Location!.OriginalString;
+        staff.Client.DefaultRequestHeaders.Host = null;
 
         ReachMessage message;
         lock (factory.Mailer.Sent)
@@ -259,6 +262,8 @@ public partial class DirectoryWebTests(DirectoryWebFactory factory) : IClassFixt
         }
 
         var recipient = Browser.Open(factory);
+        // The link is built from Team:PublicUrl, not from the Host the staff request came with.
+        message.AnswerLink.Host.ShouldBe("dns-cert.example");
         var link = message.AnswerLink.AbsolutePath;
         link.ShouldStartWith("/reach/answer/");
         var (opened, openedHtml) = await recipient.GetAsync(link);

@@ -72,4 +72,16 @@ public class StartupFailureTests
         result.ExitCode.ShouldBe(2);
         OnlyLine(result).ShouldBe("dnscert-server: configuration error: Team:Email must be the team's contact mail address (got 'duty at dns-cert')");
     }
+
+    [Fact]
+    public async Task A_plain_http_public_url_stops_the_server_naming_the_setting()
+    {
+        var env = ServerProcess.Environment(await TestDatabase.CreateAsync(), FreePort.Next());
+        env["DNSCERT_Team__PublicUrl"] = "http://dns-cert.example";
+
+        var result = await ServerProcess.RunToExitAsync(env);
+
+        result.ExitCode.ShouldBe(2);
+        OnlyLine(result).ShouldBe("dnscert-server: configuration error: Team:PublicUrl must be an https:// URL (got 'http://dns-cert.example')");
+    }
 }

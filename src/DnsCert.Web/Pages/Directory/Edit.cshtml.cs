@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DnsCert.Web.Pages.Directory;
 
-/// <summary>Staff edit an organisation's facts (recorded as manual, so imports leave them) and its vetting.</summary>
+/// <summary>
+/// Staff edit an organisation's facts (recorded as manual, so imports leave them) and its vetting, saved together in
+/// one transaction (<see cref="DirectoryService.SaveOrganisationAsync"/>).
+/// </summary>
 [Authorize(Roles = $"{Roles.Administrator},{Roles.DutyOfficer},{Roles.IncidentHandler},{Roles.Analyst}")]
 public sealed class EditModel(IDirectoryRepository directory, DirectoryService service) : PageModel
 {
@@ -67,23 +70,10 @@ public sealed class EditModel(IDirectoryRepository directory, DirectoryService s
         var actor = Viewers.Actor(HttpContext);
         try
         {
-            var input = DirectoryValidation.Organisation(new OrganisationInput(Name, Codes.Parse<OrganisationKind>(Kind, "kind"),
+            var input = new OrganisationInput(Name, Codes.Parse<OrganisationKind>(Kind, "kind"),
                 Codes.Parse<IcannRegion>(Region, "region"), Country, (Languages ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries),
-                TimeZone ?? "", ResourceConstrained));
-            var vetting = Codes.Parse<VettingLevel>(Vetting, "vetting");
-            var current = (await directory.GetAsync(viewer, id, cancellationToken))?.Organisation
-                ?? throw new ValidationException("organisation", "no such organisation");
-            if (vetting != VettingLevel.Unvetted && string.IsNullOrWhiteSpace(VouchedBy))
-            {
-                throw new ValidationException("vouchedBy", "say who vouched for the organisation");
-            }
-
-            await service.UpdateOrganisationAsync(viewer, id, input, actor, cancellationToken);
-            if (vetting != current.Vetting || (VouchedBy?.Trim() ?? "") != (current.VouchedBy ?? ""))
-            {
-                await service.SetVettingAsync(viewer, id, vetting, VouchedBy, actor, cancellationToken);
-            }
-
+                TimeZone ?? "", ResourceConstrained);
+            await service.SaveOrganisationAsync(viewer, id, input, Codes.Parse<VettingLevel>(Vetting, "vetting"), VouchedBy, actor, cancellationToken);
             return Redirect($"/directory/{id}");
         }
         catch (ValidationException e)

@@ -58,6 +58,53 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
     public async Task<IActionResult> OnPostDecideChangeAsync(Guid id, Guid change, bool approve, CancellationToken cancellationToken) =>
         await DecideAsync(id, () => service.DecideContactChangeAsync(Viewers.From(User), change, approve, Viewers.Actor(HttpContext), cancellationToken), cancellationToken);
 
+    /// <summary>Sets the registry's back-end operator, named by organisation name or id; <paramref name="remove"/> clears it.</summary>
+    public async Task<IActionResult> OnPostBackEndAsync(Guid id, string? backEndOperator, bool remove, CancellationToken cancellationToken) =>
+        await DecideAsync(id, async () =>
+        {
+            var viewer = Viewers.From(User);
+            Guid? operatorId = remove ? null : await ResolveAsync(viewer, backEndOperator, "backEndOperator", null, cancellationToken);
+            await service.SetBackEndOperatorAsync(viewer, id, operatorId, Viewers.Actor(HttpContext), cancellationToken);
+        }, cancellationToken);
+
+    public async Task<IActionResult> OnPostAddRegistrarAsync(Guid id, string? registrar, CancellationToken cancellationToken) =>
+        await DecideAsync(id, async () =>
+        {
+            var viewer = Viewers.From(User);
+            var registrarId = await ResolveAsync(viewer, registrar, "registrar", OrganisationKind.Registrar, cancellationToken);
+            await service.AddAccreditationAsync(viewer, id, registrarId, Viewers.Actor(HttpContext), cancellationToken);
+        }, cancellationToken);
+
+    public async Task<IActionResult> OnPostRemoveRegistrarAsync(Guid id, Guid registrar, CancellationToken cancellationToken) =>
+        await DecideAsync(id, () => service.RemoveAccreditationAsync(Viewers.From(User), id, registrar, Viewers.Actor(HttpContext), cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// An organisation typed by name (exact, else the only match) or id: a text field stays light where a list of
+    /// every registry would weigh a hundred kilobytes.
+    /// </summary>
+    private async Task<Guid> ResolveAsync(Core.Visibility.Viewer viewer, string? text, string field, OrganisationKind? kind, CancellationToken cancellationToken)
+    {
+        var typed = text?.Trim();
+        if (string.IsNullOrEmpty(typed))
+        {
+            throw new ValidationException(field, "name the organisation");
+        }
+
+        if (Guid.TryParse(typed, out var id))
+        {
+            return id;
+        }
+
+        var matches = await directory.SearchAsync(viewer, new DirectorySearch(Text: typed, Kind: kind, Limit: 20), cancellationToken);
+        var exact = matches.Where(m => string.Equals(m.Name, typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        return (exact.Count == 1 ? exact : matches) switch
+        {
+            [var only] => only.Id,
+            [] => throw new ValidationException(field, $"no organisation matches '{typed}'"),
+            var several => throw new ValidationException(field, $"several organisations match '{typed}': {string.Join(", ", several.Take(5).Select(m => m.Name))}"),
+        };
+    }
+
     private async Task<IActionResult> DecideAsync(Guid id, Func<Task> decide, CancellationToken cancellationToken)
     {
         try
@@ -87,7 +134,7 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
 
         MayEdit = DirectoryService.MayEditContacts(viewer, id);
         IsStaff = DirectoryService.IsStaff(viewer);
-        History = MayEdit ? await directory.HistoryAsync(id, cancellationToken) : [];
+        History = MayEdit ? await directory.HistoryAsync(viewer, id, cancellationToken) : [];
         Deliveries = IsStaff
             ? new DeliveryStatusView(await tracking.CountsAsync(id, cancellationToken), await tracking.ListAsync(id, null, RecentDeliveries, cancellationToken))
             : null;

@@ -1,5 +1,6 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Constituency;
+using DnsCert.Web.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,7 @@ public sealed class ReportModel(ReachTestService reach) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        Report = await reach.ReportAsync(id, cancellationToken);
+        Report = await reach.ReportAsync(Viewers.From(User), id, cancellationToken);
         return Report is null ? NotFound() : Page();
     }
 }
