@@ -48,6 +48,7 @@ public sealed class RuntimeFaultTests(MonitoringLabFixture fixture)
             .ShouldBeTrue("DEL-04 never cleared");
         var clearedAt = await TimeAsync(h, "SELECT max(cleared_at) FROM zone_findings WHERE zone = $1 AND check_id = 'DEL-04'", zone.Fqdn);
         runs.Between(fixedAt, clearedAt).ShouldBeLessThanOrEqualTo(3, "check runs from the fix to the clearing");
+        runs.Between(fixedAt, clearedAt).ShouldBeGreaterThanOrEqualTo(1, "the runs were sampled");
     }
 
     private static Task<long> OpenAsync(RuntimeHarness h, string zone, string check) => h.ScalarAsync(
@@ -57,7 +58,8 @@ public sealed class RuntimeFaultTests(MonitoringLabFixture fixture)
     {
         await using var command = h.Db.CreateCommand(sql);
         command.Parameters.Add(new() { Value = zone.ToLowerInvariant() });
-        return (DateTimeOffset)(await command.ExecuteScalarAsync())!;
+        // timestamptz comes back as a UTC DateTime.
+        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!, TimeSpan.Zero);
     }
 
     /// <summary>The check runs of a zone (their start times, from watched_zones.last_check_at), sampled while waiting.</summary>
@@ -79,9 +81,9 @@ public sealed class RuntimeFaultTests(MonitoringLabFixture fixture)
         {
             await using var command = h.Db.CreateCommand("SELECT last_check_at FROM watched_zones WHERE zone = $1");
             command.Parameters.Add(new() { Value = zone.ToLowerInvariant() });
-            if (await command.ExecuteScalarAsync() is DateTimeOffset start)
+            if (await command.ExecuteScalarAsync() is DateTime start)
             {
-                _starts.Add(start);
+                _starts.Add(new DateTimeOffset(start, TimeSpan.Zero));
             }
         }
     }
