@@ -104,8 +104,12 @@ public sealed class AgentCoordinator(NpgsqlDataSource dataSource, ProbeIngestion
     }
 
     /// <summary>The agents seen, most recent first.</summary>
-    public async Task<IReadOnlyList<AgentStatus>> AgentsAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AgentStatus>> AgentsAsync(CancellationToken cancellationToken) => ListAgentsAsync(dataSource, cancellationToken);
+
+    /// <summary>The agents seen, most recent first.</summary>
+    public static async Task<IReadOnlyList<AgentStatus>> ListAgentsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         await using var command = dataSource.CreateCommand("""
             SELECT vantage_point, agent, version, spooled_batches, spooled_results, last_probe_at, last_seen_at
             FROM monitoring_agents ORDER BY last_seen_at DESC

@@ -47,6 +47,8 @@ public sealed class AgentResilienceTests(MonitoringLabFixture fixture)
         await Task.Delay(TimeSpan.FromSeconds(60));
         var outageEnd = DateTimeOffset.UtcNow;
         await h.Cluster.StartAsync();
+        // The test's own pooled connections died with the cluster.
+        h.Db.Clear();
         var duringOutage = AgentLines.Spooled(lines).Where(b => b.First > outageStart.AddSeconds(1) && b.Last < outageEnd.AddSeconds(-1)).ToList();
         duringOutage.Count.ShouldBeGreaterThan(10, "the agent should have kept probing and spooling during the outage");
         lines.Any(l => l.Contains(" unavailable push:", StringComparison.Ordinal)).ShouldBeTrue();
