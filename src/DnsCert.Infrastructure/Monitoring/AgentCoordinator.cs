@@ -71,7 +71,7 @@ public sealed class AgentCoordinator(NpgsqlDataSource dataSource, ProbeIngestion
         {
             stored = await ingestion.IngestAsync(agent, batch.BatchId, batch.Results, cancellationToken);
         }
-        catch (ValidationException e) when (e.Field.StartsWith("batch", StringComparison.Ordinal))
+        catch (ValidationException e) when (e.Field == "batch" || e.Field.StartsWith("batch[", StringComparison.Ordinal))
         {
             // Ingestion names rows batch[i]; the API's body calls them results[i].
             throw new ValidationException("results" + e.Field["batch".Length..], e.Reason);
