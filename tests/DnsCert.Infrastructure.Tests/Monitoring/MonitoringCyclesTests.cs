@@ -102,7 +102,7 @@ public sealed class MonitoringCyclesTests : IAsyncLifetime
         (await store.RecordRunAsync("f.test.", [Lame()], s_t0.AddMinutes(2), 2, default)).ShouldBe(new FindingChanges(0, 1, 1));
         var open = (await store.OpenAsync("f.test.", default)).ShouldHaveSingleItem();
         (open.CheckId, open.FirstSeen, open.LastSeen, open.Severity).ShouldBe(("DEL-04", s_t0, s_t0.AddMinutes(2), Severity.Error));
-        open.EvidenceJson.ShouldContain("\"queryWire\":\"AAAA\"");
+        open.EvidenceJson.ShouldContain("\"queryWire\": \"AAAA\"");
 
         (await store.RecordRunAsync("f.test.", [Lame(), Open()], s_t0.AddMinutes(3), 2, default)).ShouldBe(new FindingChanges(1, 1, 0));
         var history = await store.HistoryAsync("f.test.", 10, default);
