@@ -10,6 +10,8 @@ root.Subcommands.Add(MailgateCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(ZoneCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(AgentCommand.Create());
+root.Subcommands.Add(MonitorCommands.Create());
 root.Subcommands.Add(DirectoryCommands.Create());
 root.Subcommands.Add(RouteCommand.Create());
 return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();

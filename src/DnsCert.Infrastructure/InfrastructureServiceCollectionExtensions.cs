@@ -5,8 +5,10 @@ using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Constituency;
+using DnsCert.Infrastructure.Monitoring;
 using DnsCert.Infrastructure.Notifications;
 using DnsCert.Infrastructure.Persistence;
+using DnsCert.Monitoring.Evaluation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -60,6 +62,33 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DirectivePlanner>();
         services.AddSingleton<DeliveryTracking>();
         services.AddSingleton<MailIntake>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers monitoring storage and the runtime (sections <c>Monitoring:Storage</c>, <c>Monitoring:Runtime</c>):
+    /// ingestion, partitions, zone states, findings, SLA aggregates, watched zones, the agent coordinator and the cycles.
+    /// </summary>
+    public static IServiceCollection AddDnsCertMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(_ => configuration.GetSection(MonitoringStorageOptions.SectionName).Get<MonitoringStorageOptions>() ?? new());
+        services.TryAddSingleton(_ =>
+        {
+            var runtime = configuration.GetSection(MonitoringRuntimeOptions.SectionName).Get<MonitoringRuntimeOptions>() ?? new();
+            runtime.Validate();
+            return runtime;
+        });
+        services.TryAddSingleton<ProbePartitions>();
+        services.TryAddSingleton<ProbeIngestion>();
+        services.TryAddSingleton<ZoneStateStore>();
+        services.TryAddSingleton<ZoneFindingStore>();
+        services.TryAddSingleton<WatchedZoneStore>();
+        // The daily SLA counts minutes (Specification 10) whatever the runtime's cycle; the quorum is the runtime's.
+        services.TryAddSingleton(sp => new SlaDailyAggregator(sp.GetRequiredService<NpgsqlDataSource>(),
+            new EvaluationSettings { MinimumVantagePoints = sp.GetRequiredService<MonitoringRuntimeOptions>().MinimumVantagePoints },
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<AgentCoordinator>();
+        services.TryAddSingleton<MonitoringCycles>();
         return services;
     }
 }

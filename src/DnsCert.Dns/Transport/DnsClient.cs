@@ -69,7 +69,7 @@ public sealed class DnsClient : IAsyncDisposable
                     ? (data, response) => TsigSigner.Verify(data, response, key, _options.TimeProvider.GetUtcNow(), mac) == TsigStatus.Valid
                     : null;
                 var (attempt, response) = await UdpExchanger.ExchangeAsync(Server, bytes, question, _options.Timeout,
-                    _options.TimeProvider, filter, cancellationToken);
+                    _options.TimeProvider, filter, cancellationToken, _options.LocalAddress);
                 attempts.Add(attempt);
                 if (response is null)
                 {
@@ -190,7 +190,7 @@ public sealed class DnsClient : IAsyncDisposable
                 await _tcp.DisposeAsync();
             }
 
-            _tcp = await DnsTcpConnection.ConnectAsync(Server, _options.Timeout, cancellationToken);
+            _tcp = await DnsTcpConnection.ConnectAsync(Server, _options.Timeout, _options.LocalAddress, cancellationToken);
             return (_tcp, false);
         }
         finally

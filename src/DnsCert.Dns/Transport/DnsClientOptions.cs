@@ -33,6 +33,12 @@ public sealed class DnsClientOptions
     /// </summary>
     public TsigKey? TsigKey { get; init; }
 
+    /// <summary>
+    /// Source address to send from (null: the system picks one). Monitoring agents bound to different loopback
+    /// addresses are distinct vantage points to the servers they probe.
+    /// </summary>
+    public System.Net.IPAddress? LocalAddress { get; init; }
+
     /// <summary>Clock for timestamps (tests may substitute one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

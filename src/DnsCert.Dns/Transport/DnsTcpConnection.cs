@@ -45,10 +45,22 @@ public sealed class DnsTcpConnection : IAsyncDisposable
 
     /// <summary>Opens a connection.</summary>
     /// <exception cref="DnsTransportException">Connection refused or timed out.</exception>
-    public static async Task<DnsTcpConnection> ConnectAsync(IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static Task<DnsTcpConnection> ConnectAsync(IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ConnectAsync(server, timeout, null, cancellationToken);
+
+    /// <summary>Opens a connection from <paramref name="localAddress"/> (null: the system chooses).</summary>
+    /// <exception cref="DnsTransportException">Connection refused or timed out.</exception>
+    public static async Task<DnsTcpConnection> ConnectAsync(IPEndPoint server, TimeSpan timeout, IPAddress? localAddress,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (localAddress is not null && localAddress.AddressFamily == server.AddressFamily)
+        {
+            // Source address of a vantage point (an agent bound to its own loopback address); the kernel picks the port.
+            socket.Bind(new IPEndPoint(localAddress, 0));
+        }
+
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try

@@ -24,10 +24,11 @@ internal static class UdpExchanger
     private const int PortBindAttempts = 8;
 
     public static async Task<(DnsAttempt Attempt, DnsMessage? Response)> ExchangeAsync(IPEndPoint server, byte[] query,
-        DnsQuestion? question, TimeSpan timeout, TimeProvider time, ResponseFilter? filter, CancellationToken cancellationToken)
+        DnsQuestion? question, TimeSpan timeout, TimeProvider time, ResponseFilter? filter, CancellationToken cancellationToken,
+        IPAddress? localAddress = null)
     {
         using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        BindRandomPort(socket, server.AddressFamily);
+        BindRandomPort(socket, server.AddressFamily, localAddress);
         var local = (IPEndPoint)socket.LocalEndPoint!;
         var id = DnsMessage.PeekId(query);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
@@ -134,9 +135,10 @@ internal static class UdpExchanger
 
     // Source-port randomisation is the main defence against off-path spoofing (RFC 5452 §9.2); the port is drawn
     // from a CSPRNG rather than left to the kernel so the behaviour is the same on every platform.
-    private static void BindRandomPort(Socket socket, AddressFamily family)
+    private static void BindRandomPort(Socket socket, AddressFamily family, IPAddress? localAddress)
     {
-        var any = family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
+        var any = localAddress is { } local && local.AddressFamily == family ? local
+            : family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
         for (var i = 0; i < PortBindAttempts; i++)
         {
             try

@@ -101,8 +101,11 @@ public sealed class ZoneProber
         var parentNames = delegated.Servers.Select(s => s.Name).ToHashSet();
         var childSet = childNames.ToHashSet();
         var hostNames = addresses.Keys.Where(n => n.IsSubdomainOf(zone)).ToList();
+        // The first contact's SOA and NS answers are the server battery's too: asking again would double those queries.
+        var firstContact = first.GroupBy(f => (f.Key, f.a)).ToDictionary(g => g.Key, g => (g.First().Soa, g.First().Ns));
         var servers = await Task.WhenAll(addresses.SelectMany(kv => Usable(kv.Value).Select(a => (kv.Key, a))).Distinct()
-            .Select(p => ProbeServerAsync(zone, p.Key, p.a, parentNames.Contains(p.Key), childSet.Contains(p.Key), hostNames, cancellationToken)));
+            .Select(p => ProbeServerAsync(zone, p.Key, p.a, parentNames.Contains(p.Key), childSet.Contains(p.Key), hostNames,
+                firstContact.TryGetValue((p.Key, p.a), out var known) ? known : null, cancellationToken)));
 
         var (chain, chainProbes) = await ValidateChainAsync(zone, delegation, parentDs, servers, now, cancellationToken);
         return new ZoneObservation
@@ -135,18 +138,18 @@ public sealed class ZoneProber
     }
 
     private async Task<ServerProbes> ProbeServerAsync(DnsName zone, DnsName name, IPAddress address, bool inParent, bool inChild,
-        IReadOnlyList<DnsName> hostNames, CancellationToken cancellationToken)
+        IReadOnlyList<DnsName> hostNames, (ProbeResult Soa, ProbeResult Ns)? firstContact, CancellationToken cancellationToken)
     {
         var server = name.ToString();
         Task<ProbeResult> Ask(DnsName qname, DnsRecordType type, ProbeQuery query) => _prober.QueryAsync(server, address, qname, type, query, cancellationToken);
         Task<ProbeResult> AskFallback(DnsName qname, DnsRecordType type) => QueryWithTcpFallbackAsync(server, address, qname, type, cancellationToken);
 
-        var soaUdp = Ask(zone, DnsRecordType.SOA, ProbeQuery.Udp);
+        var soaUdp = firstContact is { } known ? Task.FromResult(known.Soa) : Ask(zone, DnsRecordType.SOA, ProbeQuery.Udp);
         var soaTcp = Ask(zone, DnsRecordType.SOA, ProbeQuery.OverTcp);
         var soaPlain = Ask(zone, DnsRecordType.SOA, ProbeQuery.Plain);
         var soaEdns1 = Ask(zone, DnsRecordType.SOA, new ProbeQuery(DnssecOk: false, EdnsVersion: 1));
         var soaMixed = Ask(MixCase(zone), DnsRecordType.SOA, ProbeQuery.Udp);
-        var ns = AskFallback(zone, DnsRecordType.NS);
+        var ns = firstContact is { } contact ? Task.FromResult(contact.Ns) : AskFallback(zone, DnsRecordType.NS);
         var dnskey = AskFallback(zone, DnsRecordType.DNSKEY);
         var cds = AskFallback(zone, DnsRecordType.CDS);
         var cdnskey = AskFallback(zone, DnsRecordType.CDNSKEY);

@@ -40,6 +40,14 @@ public static class AvailabilityEvaluator
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
     }
 
+    /// <summary>The start of the cycle of length <paramref name="cycle"/> holding <paramref name="time"/> (cycles are aligned on the Unix epoch).</summary>
+    public static DateTimeOffset CycleOf(DateTimeOffset time, TimeSpan cycle)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(cycle, TimeSpan.Zero);
+        var ticks = time.ToUniversalTime().Ticks - DateTimeOffset.UnixEpoch.Ticks;
+        return DateTimeOffset.UnixEpoch.AddTicks(ticks - (((ticks % cycle.Ticks) + cycle.Ticks) % cycle.Ticks));
+    }
+
     /// <summary>
     /// A valid answer (part b §1): RCODE NOERROR, AA set, and not slower than <see cref="EvaluationSettings.UnansweredMultiple"/>
     /// times the transport's RTT limit. Timeouts, network errors and other RCODEs are failures (RSSAC047).
@@ -67,7 +75,7 @@ public static class AvailabilityEvaluator
         var cells = new Dictionary<(string Zone, string Server, string Address, DateTimeOffset Minute), Dictionary<string, bool>>();
         foreach (var m in measurements)
         {
-            var key = (Normalise(m.Zone), Normalise(m.ServerName), m.Address, MinuteOf(m.Time));
+            var key = (Normalise(m.Zone), Normalise(m.ServerName), m.Address, CycleOf(m.Time, settings.Cycle));
             if (!cells.TryGetValue(key, out var byVantagePoint))
             {
                 byVantagePoint = new Dictionary<string, bool>(StringComparer.Ordinal);

@@ -31,6 +31,12 @@ public sealed record EvaluationSettings
     /// <summary>Consecutive failed (or passed) cycles that turn the zone state (ICANN RSM: 3).</summary>
     public int TurnCycles { get; init; } = 3;
 
+    /// <summary>
+    /// Length of one evaluation bucket: results are grouped by the cycle of their measurement time (Specification 10:
+    /// one minute). The monitoring runtime sets a zone's probe interval here; tests compress it to seconds.
+    /// </summary>
+    public TimeSpan Cycle { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The RTT limit of a transport ("udp" or "tcp", case-insensitive).</summary>
     public double RttLimit(string transport) =>
         string.Equals(transport, "tcp", StringComparison.OrdinalIgnoreCase) ? TcpRttLimitMilliseconds : UdpRttLimitMilliseconds;
@@ -48,5 +54,6 @@ public sealed record EvaluationSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(RttTargetPercent, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(RttTargetPercent, 100);
         ArgumentOutOfRangeException.ThrowIfLessThan(TurnCycles, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Cycle, TimeSpan.FromSeconds(1));
     }
 }

@@ -24,6 +24,15 @@ public sealed class ProbeSettings
     /// <summary>Also use IPv6 name server addresses.</summary>
     public bool UseIPv6 { get; init; } = true;
 
+    /// <summary>Source address of every query (null: the system chooses); an agent's vantage point on a multi-homed host.</summary>
+    public System.Net.IPAddress? SourceAddress { get; init; }
+
+    /// <summary>
+    /// Keep every result in <see cref="Prober.All"/> (a one-shot check needs them as evidence); a long-lived agent's
+    /// prober turns it off so memory does not grow with every probe.
+    /// </summary>
+    public bool KeepResults { get; init; } = true;
+
     /// <summary>Clock for timestamps and signature windows.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

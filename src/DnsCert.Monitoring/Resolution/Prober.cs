@@ -68,7 +68,11 @@ public sealed class Prober : IDisposable
             perServer.Release();
         }
 
-        _all.Enqueue(result);
+        if (Settings.KeepResults)
+        {
+            _all.Enqueue(result);
+        }
+
         return result;
     }
 
@@ -86,6 +90,7 @@ public sealed class Prober : IDisposable
                 TcpFallbackOnTruncation = false,
                 UseTcpOnly = query.Tcp,
                 TimeProvider = Settings.Time,
+                LocalAddress = Settings.SourceAddress,
             });
             var exchange = await client.SendAsync(message, cancellationToken);
             return new ProbeResult

@@ -5,6 +5,7 @@ using DnsCert.Web.Api;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
 using DnsCert.Web.Localization;
+using DnsCert.Web.Monitoring;
 using DnsCert.Web.Notifications;
 using DnsCert.Web.Observability;
 using DnsCert.Web.PublicSite;
@@ -64,6 +65,8 @@ public static class ServerHost
         }));
         builder.Services.AddDnsCertPersistence(builder.Configuration);
         builder.Services.AddDnsCertNotifications(builder.Configuration);
+        builder.Services.AddDnsCertMonitoring(builder.Configuration);
+        builder.Services.AddDnsCertMonitoringRuntime();
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddDnsCertHealth();
@@ -97,6 +100,7 @@ public static class ServerHost
         app.MapMeApi();
         app.MapDirectoryApi();
         app.MapNotificationsApi();
+        app.MapAgentApi();
         return app;
     }
 
