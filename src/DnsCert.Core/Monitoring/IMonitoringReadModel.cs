@@ -55,10 +55,10 @@ public sealed record SlaDay(DateOnly Day, int MinutesUp, int MinutesDown, int Mi
 /// <summary>One UTC day of a name-server address (sla_address_daily).</summary>
 public sealed record AddressSlaDay(string ServerName, string Address, DateOnly Day, int MinutesUp, int MinutesDown, int MinutesInconclusive);
 
-/// <summary>RTT of one address over one transport in one time bucket, from the raw probe results.</summary>
-/// <param name="Queries">Probes sent.</param>
-/// <param name="Answered">Probes answered (the percentiles are over these, RSSAC047).</param>
-/// <param name="WithinLimit">Answered within the service level (500 ms UDP, 1,500 ms TCP).</param>
+/// <summary>
+/// RTT of one address over one transport in one time bucket, from the raw probe results: probes sent, answered (the
+/// percentiles are over these, RSSAC047), and answered within the service level (500 ms UDP, 1,500 ms TCP).
+/// </summary>
 public sealed record RttBucket(string ServerName, string Address, string Transport, DateTimeOffset Start, int Queries, int Answered, int WithinLimit,
     double? MedianMs, double? P95Ms);
 

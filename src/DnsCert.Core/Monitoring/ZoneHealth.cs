@@ -1,4 +1,3 @@
-using DnsCert.Core.Accounts;
 using DnsCert.Core.Visibility;
 using DnsCert.Monitoring.Evaluation;
 using DnsCert.Monitoring.Model;

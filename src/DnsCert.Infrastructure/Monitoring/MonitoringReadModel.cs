@@ -37,7 +37,7 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
             FROM watched_zones w
             LEFT JOIN zone_states s ON s.zone = w.zone
             LEFT JOIN zone_check_results c ON c.zone = w.zone
-        ), h (state, worst, health) AS (VALUES {0})
+        ), h (state, worst, health) AS (VALUES /*health*/)
         """;
 
     public async Task<WatchedZoneList> ListAsync(Viewer viewer, WatchedZoneQuery query, CancellationToken cancellationToken)
@@ -264,7 +264,7 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
                 $"({(state is { } s ? "'" + s.ToString().ToLowerInvariant() + "'" : "NULL")}::text, {(worst is { } w ? ((int)w).ToString(CultureInfo.InvariantCulture) : "NULL")}::smallint, {(int)health}::smallint)");
         }
 
-        command.CommandText = string.Format(CultureInfo.InvariantCulture, Zones, rows) + "\n";
+        command.CommandText = Zones.Replace("/*health*/", rows.ToString(), StringComparison.Ordinal) + "\n";
         command.Parameters.Add(new NpgsqlParameter("zone_tlp", NpgsqlDbType.Smallint) { Value = (short)WatchedZoneVisibility.Label });
         visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, new VisibilityColumns("z.tlp", "z.recipient_organisations",
             "z.recipient_users", "z.created_by"));
