@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using DnsCert.Core.Visibility;
 using DnsCert.Monitoring.Evaluation;
 using DnsCert.Monitoring.Model;
@@ -5,6 +6,7 @@ using DnsCert.Monitoring.Model;
 namespace DnsCert.Core.Monitoring;
 
 /// <summary>What the console shows for a watched zone, best to worst (the list sorts on this, worst first).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ZoneHealth>))]
 public enum ZoneHealth
 {
     /// <summary>The state machine says up and the latest check found nothing at ERROR or above.</summary>

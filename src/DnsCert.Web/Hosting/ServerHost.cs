@@ -95,6 +95,7 @@ public static class ServerHost
         app.MapSecurityTxt();
         app.MapMeApi();
         app.MapDirectoryApi();
+        app.MapMonitoringApi();
         app.MapNotificationsApi();
         return app;
     }
