@@ -85,3 +85,31 @@ public static class MonitoringPermissions
 
     public const int MaximumIntervalSeconds = 86400;
 }
+
+/// <summary>Names a person may ask to watch: host-name syntax (letters, digits, hyphens; underscores for service labels), RFC 1035 §2.3.1 lengths.</summary>
+public static partial class WatchedZoneNames
+{
+    /// <summary>Lower case with the trailing dot; the root zone is ".".</summary>
+    public static string Normalize(string? zone)
+    {
+        var text = (zone ?? "").Trim().ToLowerInvariant();
+        if (text == ".")
+        {
+            return text;
+        }
+
+        text = text.TrimEnd('.');
+        // RFC 1035 §2.3.4: 255 octets on the wire, i.e. 253 characters without the final dot.
+        if (text.Length is 0 or > 253 || !Pattern().IsMatch(text))
+        {
+            throw new ValidationException("zone", "must be a domain name");
+        }
+
+        return text + ".";
+    }
+
+    // RFC 1035 §2.3.4: labels of 1 to 63 characters, not starting or ending with a hyphen.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
+}

@@ -55,3 +55,21 @@ public class ZoneHealthTests
         MonitoringPermissions.CanManage(Viewer.Person(Guid.NewGuid(), null, Roles.DutyOfficer)).ShouldBeTrue();
     }
 }
+
+public class WatchedZoneNameTests
+{
+    [Theory]
+    [InlineData("Bank.ML", "bank.ml.")]
+    [InlineData("bank.ml.", "bank.ml.")]
+    [InlineData(".", ".")]
+    [InlineData("_dmarc.example.org", "_dmarc.example.org.")]
+    public void Names_are_normalised(string input, string expected) => WatchedZoneNames.Normalize(input).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("not a name!")]
+    [InlineData("")]
+    [InlineData("-bad.ml")]
+    [InlineData("a..b")]
+    public void Other_text_is_refused_naming_the_field(string input) =>
+        Should.Throw<ValidationException>(() => WatchedZoneNames.Normalize(input)).Field.ShouldBe("zone");
+}

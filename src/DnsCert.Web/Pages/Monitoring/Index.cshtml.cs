@@ -50,17 +50,13 @@ public sealed class IndexModel(IMonitoringReadModel monitoring, WatchedZoneStore
 
         try
         {
-            if (string.IsNullOrWhiteSpace(Zone))
-            {
-                throw new ValidationException("zone", "must be a domain name");
-            }
-
-            if (!await store.AddAsync(Zone, IntervalSeconds, cancellationToken))
+            var zone = WatchedZoneNames.Normalize(Zone);
+            if (!await store.AddAsync(zone, IntervalSeconds, cancellationToken))
             {
                 throw new ValidationException("zone", "is watched already");
             }
 
-            return Redirect(ZoneModel.Link(Zone));
+            return Redirect(ZoneModel.Link(zone));
         }
         catch (ValidationException e)
         {
