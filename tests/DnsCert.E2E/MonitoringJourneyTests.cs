@@ -81,7 +81,7 @@ public class MonitoringJourneyTests(ConsoleServer server, ITestOutputHelper outp
         await page.WaitForSelectorAsync("#rtt-chart-0");
         (await page.Locator("svg.chart").CountAsync()).ShouldBe(3);
         (await page.GetAttributeAsync("#rtt-chart-0", "role")).ShouldBe("img");
-        (await page.InnerTextAsync("#rtt-chart-0-t")).ShouldContain("ns1.up.sahel.test.");
+        (await page.TextContentAsync("#rtt-chart-0-t"))!.ShouldContain("ns1.up.sahel.test.");
         var weight = await TransferredAsync(page);
         weight.ShouldBeLessThan(300 * 1024);
         await ConsoleServer.ScreenshotAsync(page, "43-monitoring-charts");

@@ -62,22 +62,32 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var command = Command(connection, viewer, out var visible))
         {
-            // Counts and the filter choices over the visible set with the other filters, so "3 down" stays true while filtering.
+            // Counts per health over the visible set with the other filters (so "3 down" stays true while filtering by
+            // state), and the filter choices over the whole visible set; aggregated in the database, not here.
             command.CommandText += $"""
-                SELECT h.health, z.tld, z.recipient_organisations, (@org::uuid IS NULL OR @org = ANY(z.recipient_organisations)) AND (@tld::text IS NULL OR z.tld = @tld)
+                SELECT 'c', h.health, NULL, NULL::uuid, count(*)::int
                 FROM z JOIN h ON h.state IS NOT DISTINCT FROM z.state AND h.worst IS NOT DISTINCT FROM z.worst_severity
-                WHERE {visible}
+                WHERE {visible} AND (@org::uuid IS NULL OR @org = ANY(z.recipient_organisations)) AND (@tld::text IS NULL OR z.tld = @tld)
+                GROUP BY h.health
+                UNION ALL SELECT 't', NULL, z.tld, NULL, 0 FROM z WHERE {visible} GROUP BY z.tld
+                UNION ALL SELECT 'o', NULL, NULL, o, 0 FROM z, unnest(z.recipient_organisations) AS o WHERE {visible} GROUP BY o
                 """;
             command.Parameters.Add(new NpgsqlParameter("org", NpgsqlDbType.Uuid) { Value = (object?)query.OrganisationId ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("tld", NpgsqlDbType.Text) { Value = (object?)tld ?? DBNull.Value });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                tlds.Add(reader.GetString(1));
-                organisations.UnionWith(reader.GetFieldValue<Guid[]>(2));
-                if (reader.GetBoolean(3))
+                switch (reader.GetString(0))
                 {
-                    counts[(ZoneHealth)reader.GetInt16(0)]++;
+                    case "c":
+                        counts[(ZoneHealth)reader.GetInt16(1)] = reader.GetInt32(4);
+                        break;
+                    case "t":
+                        tlds.Add(reader.GetString(2));
+                        break;
+                    default:
+                        organisations.Add(reader.GetGuid(3));
+                        break;
                 }
             }
         }

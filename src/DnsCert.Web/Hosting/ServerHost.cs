@@ -72,6 +72,7 @@ public static class ServerHost
         builder.Services.AddDnsCertLocalization();
         builder.Services.AddRazorPages();
         builder.Services.AddSingleton<PublicSuffixListHolder>();
+        builder.Services.AddSingleton<Monitoring.MonitoringAudit>();
         builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
 

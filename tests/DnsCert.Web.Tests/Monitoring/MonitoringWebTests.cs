@@ -192,6 +192,12 @@ public sealed class MonitoringWebTests(DnsCertWebFactory factory) : IClassFixtur
         stored.Baseline!.NameServers.ShouldBe(["ns1." + alpha, "ns2." + alpha]);
         stored.Proposed.ShouldBeNull();
         (await constituent.GetAsync(Page(alpha))).Html.ShouldContain("ns2." + alpha);
+        await using (var audit = factory.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT string_agg(action, ' ' ORDER BY id) FROM audit_log WHERE target_type = 'watched-zone' AND target_id = $1"))
+        {
+            audit.Parameters.Add(new NpgsqlParameter { Value = alpha });
+            (await audit.ExecuteScalarAsync()).ShouldBe("monitoring.baseline-proposed monitoring.baseline-approved");
+        }
 
         var (pasted, pastedHtml) = await first.SubmitAsync(Page(alpha) + "&handler=Propose", new Dictionary<string, string> { ["BaselineJson"] = "{\"zone\":\"other.test.\"}" });
         pasted.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

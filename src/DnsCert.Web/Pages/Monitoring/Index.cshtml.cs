@@ -11,7 +11,7 @@ namespace DnsCert.Web.Pages.Monitoring;
 
 /// <summary>Watched zones with their state, worst first; filters by state, organisation and TLD; the core team adds zones here.</summary>
 [Authorize]
-public sealed class IndexModel(IMonitoringReadModel monitoring, WatchedZoneStore store) : PageModel
+public sealed class IndexModel(IMonitoringReadModel monitoring, WatchedZoneStore store, MonitoringAudit audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? State { get; set; }
@@ -56,6 +56,9 @@ public sealed class IndexModel(IMonitoringReadModel monitoring, WatchedZoneStore
                 throw new ValidationException("zone", "is watched already");
             }
 
+            await audit.RecordAsync(HttpContext, "zone-added", zone,
+                new Dictionary<string, string?> { ["intervalSeconds"] = IntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                cancellationToken);
             return Redirect(ZoneModel.Link(zone));
         }
         catch (ValidationException e)

@@ -18,7 +18,7 @@ namespace DnsCert.Web.Pages.Monitoring;
 /// zone's settings. A zone the viewer may not see is a 404, as if it were not watched.
 /// </summary>
 [Authorize]
-public sealed class ZoneModel(IMonitoringReadModel monitoring, WatchedZoneStore store) : PageModel
+public sealed class ZoneModel(IMonitoringReadModel monitoring, WatchedZoneStore store, MonitoringAudit audit) : PageModel
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
@@ -76,6 +76,7 @@ public sealed class ZoneModel(IMonitoringReadModel monitoring, WatchedZoneStore 
         }
 
         await store.RemoveAsync(Detail.Summary.Zone, cancellationToken);
+        await audit.RecordAsync(HttpContext, "zone-removed", Detail.Summary.Zone, null, cancellationToken);
         return Redirect("/monitoring");
     }
 
@@ -115,6 +116,16 @@ public sealed class ZoneModel(IMonitoringReadModel monitoring, WatchedZoneStore 
         try
         {
             await action(Detail.Summary.Zone);
+            await audit.RecordAsync(HttpContext, done switch
+            {
+                "interval" => "interval-set",
+                "proposed" => "baseline-proposed",
+                "approved" => "baseline-approved",
+                "rejected" => "baseline-rejected",
+                _ => "change-record-approved",
+            }, Detail.Summary.Zone, done == "interval"
+                ? new Dictionary<string, string?> { ["intervalSeconds"] = IntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                : null, cancellationToken);
             return Redirect(Link(Detail.Summary.Zone) + "&done=" + done);
         }
         catch (ValidationException e)
