@@ -423,7 +423,11 @@ public sealed class LabUniverse
 
         var fault = new ActiveFault
         {
-            Zone = zone.Name, Fault = definition.Id, Server = server?.Name, Since = _time.GetUtcNow(), DelayMilliseconds = delayMilliseconds,
+            Zone = zone.Name,
+            Fault = definition.Id,
+            Server = server?.Name,
+            Since = _time.GetUtcNow(),
+            DelayMilliseconds = delayMilliseconds,
         };
         if (definition.Id == FaultCatalogue.DelegationHijack)
         {

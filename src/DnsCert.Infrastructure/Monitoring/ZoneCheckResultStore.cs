@@ -41,7 +41,8 @@ public sealed class ZoneCheckResultStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(report, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter
         {
-            Value = observed is null ? DBNull.Value : JsonSerializer.Serialize(observed, Json), NpgsqlDbType = NpgsqlDbType.Jsonb,
+            Value = observed is null ? DBNull.Value : JsonSerializer.Serialize(observed, Json),
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
         });
         try
         {

@@ -22,7 +22,7 @@ public static class SvgCharts
     private const double Height = 220;
     private const double Left = 52;
     private const double Right = 12;
-    private const double Top = 12;
+    private const double Top = 22;
     private const double Bottom = 28;
 
     /// <summary>Lines over columns (time buckets), with threshold lines; the y axis starts at 0 and covers every value and threshold.</summary>
@@ -118,7 +118,7 @@ public static class SvgCharts
                 .Append(CultureInfo.InvariantCulture, $"<text class=\"tick\" x=\"{Left - 4}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{value.ToString("0.#", CultureInfo.CurrentCulture)}</text>");
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"tick\" x=\"4\" y=\"{Top + 4}\">{Text(unit)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"tick unit\" x=\"{Left - 4}\" y=\"12\" text-anchor=\"end\">{Text(unit)}</text>");
         if (columns.Count == 0)
         {
             return;
