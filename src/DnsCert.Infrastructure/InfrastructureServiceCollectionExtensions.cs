@@ -1,6 +1,7 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Audit;
 using DnsCert.Core.Constituency;
+using DnsCert.Core.Monitoring;
 using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
@@ -41,6 +42,17 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IReachTestStore, ReachTestStore>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ReachTestService>();
+        services.AddDnsCertMonitoringReadModel();
+        return services;
+    }
+
+    /// <summary>The monitoring stores the console writes through and its read model (TryAdd: the runtime may register the stores too).</summary>
+    public static IServiceCollection AddDnsCertMonitoringReadModel(this IServiceCollection services)
+    {
+        services.TryAddSingleton<WatchedZoneStore>();
+        services.TryAddSingleton<ZoneStateStore>();
+        services.TryAddSingleton<ZoneCheckResultStore>();
+        services.TryAddSingleton<IMonitoringReadModel, MonitoringReadModel>();
         return services;
     }
 

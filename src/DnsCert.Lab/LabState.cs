@@ -85,7 +85,11 @@ public sealed class ActiveFault
 
     public DateTimeOffset Since { get; set; }
 
-    public override string ToString() => Server is null ? $"{Zone} {Fault}" : $"{Zone} {Fault} on {Server}";
+    /// <summary>Delay of a slow-server fault when the break named one (null: the catalogue's default).</summary>
+    public int? DelayMilliseconds { get; set; }
+
+    public override string ToString() => (Server is null ? $"{Zone} {Fault}" : $"{Zone} {Fault} on {Server}")
+        + (DelayMilliseconds is { } delay ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({delay} ms)") : "");
 }
 
 /// <summary>Where the lab keeps its files.</summary>

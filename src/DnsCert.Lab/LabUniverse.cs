@@ -363,7 +363,15 @@ public sealed class LabUniverse
         addresses.Count.ToString(CultureInfo.InvariantCulture) + " addresses";
 
     /// <summary>Injects a fault. Returns the fault as recorded (with the server it landed on).</summary>
-    public async Task<ActiveFault> BreakAsync(string zoneName, string faultId, string? serverName = null, CancellationToken cancellationToken = default)
+    public Task<ActiveFault> BreakAsync(string zoneName, string faultId, string? serverName = null, CancellationToken cancellationToken = default) =>
+        BreakAsync(zoneName, faultId, serverName, null, cancellationToken);
+
+    /// <summary>
+    /// Injects a fault with a delay of its own (slow-server only, e.g. 50 ms for the "50 ms added RTT" benchmark
+    /// regime); null keeps the catalogue's default.
+    /// </summary>
+    public async Task<ActiveFault> BreakAsync(string zoneName, string faultId, string? serverName, int? delayMilliseconds,
+        CancellationToken cancellationToken = default)
     {
         var zone = Plan.Get(zoneName);
         var definition = FaultCatalogue.Get(faultId);
@@ -400,7 +408,27 @@ public sealed class LabUniverse
             throw new LabException($"{server.Name} already carries a fault; fix it first");
         }
 
-        var fault = new ActiveFault { Zone = zone.Name, Fault = definition.Id, Server = server?.Name, Since = _time.GetUtcNow() };
+        if (delayMilliseconds is { } delay)
+        {
+            if (definition.Id != FaultCatalogue.SlowServer)
+            {
+                throw new LabException($"--delay applies to {FaultCatalogue.SlowServer} only, not {definition.Id}");
+            }
+
+            if (delay is < 1 or > FaultCatalogue.MaximumDelayMilliseconds)
+            {
+                throw new LabException($"--delay must be from 1 ms to {FaultCatalogue.MaximumDelayMilliseconds} ms");
+            }
+        }
+
+        var fault = new ActiveFault
+        {
+            Zone = zone.Name,
+            Fault = definition.Id,
+            Server = server?.Name,
+            Since = _time.GetUtcNow(),
+            DelayMilliseconds = delayMilliseconds,
+        };
         if (definition.Id == FaultCatalogue.DelegationHijack)
         {
             // The lowest slot no hijack in force uses: two hijacks never share rogue or forged addresses.

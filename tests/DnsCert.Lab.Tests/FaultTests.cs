@@ -365,6 +365,43 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Slow_server_holds_answers_for_the_delay_the_break_names()
+    {
+        var zone = _fixture.Take(_ => true);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
+        await Should.ThrowAsync<LabException>(() => Lab.BreakAsync(zone.Name, FaultCatalogue.Lame, null, 300));
+        var applied = await Lab.BreakAsync(zone.Name, FaultCatalogue.SlowServer, null, 300);
+        applied.DelayMilliseconds.ShouldBe(300);
+        Lab.Status().Faults.Single(f => f.Zone == zone.Name).DelayMilliseconds.ShouldBe(300);
+        var server = zone.Servers.Single(s => s.Name == applied.Server);
+        // The named delay, not the default 1,500 ms: visible in kdig's own measure, over UDP and TCP.
+        var udp = await KdigAsync("@" + server.Address, "+norec", "+time=5", zone.Fqdn, "SOA");
+        Status(udp).ShouldBe("NOERROR", udp);
+        ReplyMilliseconds(udp).ShouldBeGreaterThanOrEqualTo(300 - 10, udp);
+        ReplyMilliseconds(udp).ShouldBeLessThan(FaultCatalogue.SlowServerDelayMilliseconds - 100, udp);
+        var tcp = await KdigAsync("@" + server.Address, "+norec", "+tcp", "+time=5", zone.Fqdn, "SOA");
+        ReplyMilliseconds(tcp).ShouldBeGreaterThanOrEqualTo(300 - 10, tcp);
+        ReplyMilliseconds(tcp).ShouldBeLessThan(FaultCatalogue.SlowServerDelayMilliseconds - 100, tcp);
+        await Lab.FixAsync(zone.Name);
+        await AssertHealthyAsync(zone);
+    }
+
+    [Theory]
+    [InlineData("50ms", 50)]
+    [InlineData("1.5s", 1500)]
+    [InlineData("250", 250)]
+    [InlineData(" 2S ", 2000)]
+    public void Delays_parse_in_milliseconds_or_seconds(string text, int expected) => FaultCatalogue.ParseDelay(text).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("0ms")]
+    [InlineData("-5ms")]
+    [InlineData("10.5ms")]
+    [InlineData("11s")]
+    [InlineData("fast")]
+    public void Bad_delays_are_refused(string text) => Should.Throw<LabException>(() => FaultCatalogue.ParseDelay(text)).Message.ShouldStartWith("--delay");
+
+    [Fact]
     public async Task Scenario_breaks_several_zones_and_fix_all_repairs_them()
     {
         var scenario = Scenarios.Get(Lab.Plan, "open-resolvers-pre-kaminsky");

@@ -49,9 +49,11 @@ internal static class LabCommands
         var zoneArg = new Argument<string>("zone") { Description = "Zone name, e.g. bank.ml" };
         var faultArg = new Argument<string>("fault") { Description = "Fault id (see: dnscert lab faults)" };
         var server = new Option<string?>("--server") { Description = "Server host name, label (ns1, ns2) or address" };
+        var delay = new Option<string?>("--delay") { Description = "slow-server only: how long each answer is held, e.g. 50ms or 1.5s (default 1500ms)" };
         var breakCommand = new Command("break", "Inject a fault into a zone.") { zoneArg, faultArg };
         breakCommand.Options.Add(server);
-        breakCommand.SetAction((p, ct) => RunAsync(() => BreakAsync(Dir(p), p.GetValue(zoneArg)!, p.GetValue(faultArg)!, p.GetValue(server), ct)));
+        breakCommand.Options.Add(delay);
+        breakCommand.SetAction((p, ct) => RunAsync(() => BreakAsync(Dir(p), p.GetValue(zoneArg)!, p.GetValue(faultArg)!, p.GetValue(server), p.GetValue(delay), ct)));
         lab.Subcommands.Add(breakCommand);
 
         var fixZone = new Argument<string?>("zone") { Arity = ArgumentArity.ZeroOrOne, Description = "Zone name" };
@@ -71,12 +73,15 @@ internal static class LabCommands
         var backend = new Option<string>("--backend") { Required = true };
         var mode = new Option<string>("--mode") { Required = true };
         var pidFile = new Option<string>("--pid-file") { Required = true };
+        var delayMs = new Option<int?>("--delay-ms");
         var responder = new Command("responder", "(internal) Run the fault responder on one address until stopped.") { Hidden = true };
         responder.Options.Add(listen);
         responder.Options.Add(backend);
         responder.Options.Add(mode);
         responder.Options.Add(pidFile);
-        responder.SetAction((p, ct) => RunAsync(() => ResponderAsync(p.GetValue(listen)!, p.GetValue(backend)!, p.GetValue(mode)!, p.GetValue(pidFile)!, ct)));
+        responder.Options.Add(delayMs);
+        responder.SetAction((p, ct) => RunAsync(() => ResponderAsync(p.GetValue(listen)!, p.GetValue(backend)!, p.GetValue(mode)!, p.GetValue(pidFile)!,
+            p.GetValue(delayMs), ct)));
         lab.Subcommands.Add(responder);
         return lab;
     }
@@ -253,10 +258,11 @@ internal static class LabCommands
         return 0;
     }
 
-    private static async Task<int> BreakAsync(string dir, string zone, string fault, string? server, CancellationToken ct)
+    private static async Task<int> BreakAsync(string dir, string zone, string fault, string? server, string? delay, CancellationToken ct)
     {
+        var milliseconds = delay is null ? (int?)null : FaultCatalogue.ParseDelay(delay);
         var lab = LabUniverse.Open(dir, Self());
-        var applied = await lab.BreakAsync(zone, fault, server, ct);
+        var applied = await lab.BreakAsync(zone, fault, server, milliseconds, ct);
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"broken: {applied}");
         return 0;
     }
@@ -309,9 +315,9 @@ internal static class LabCommands
         return 0;
     }
 
-    private static async Task<int> ResponderAsync(string listen, string backend, string mode, string pidFile, CancellationToken ct)
+    private static async Task<int> ResponderAsync(string listen, string backend, string mode, string pidFile, int? delayMilliseconds, CancellationToken ct)
     {
-        var responder = new FaultResponder(listen, backend, mode);
+        var responder = new FaultResponder(listen, backend, mode, delayMilliseconds);
         var run = responder.RunAsync(ct);
         await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), ct);
         await run;

@@ -84,6 +84,47 @@ public sealed class WatchedZoneStore(NpgsqlDataSource dataSource, TimeProvider t
         }
     }
 
+    /// <summary>Stops watching a zone (its change records and latest check go with it; measurements age out); false when it was not watched.</summary>
+    public async Task<bool> RemoveAsync(string zone, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM watched_zones WHERE zone = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = Key(zone) });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Changes the probe interval of a watched zone.</summary>
+    public async Task SetIntervalAsync(string zone, int intervalSeconds, CancellationToken cancellationToken)
+    {
+        if (intervalSeconds is < 10 or > 86400)
+        {
+            throw new ValidationException(nameof(intervalSeconds), "must be between 10 and 86400 seconds");
+        }
+
+        await using var command = dataSource.CreateCommand("UPDATE watched_zones SET interval_seconds = $2 WHERE zone = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = Key(zone) });
+        command.Parameters.Add(new NpgsqlParameter { Value = intervalSeconds });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("zone", "is not watched");
+        }
+    }
+
+    /// <summary>
+    /// Rejects (or, by its proposer, withdraws) the pending proposal; the approved baseline stays in force. Refusing
+    /// needs no second person: it changes nothing that is trusted.
+    /// </summary>
+    public async Task RejectBaselineAsync(string zone, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE watched_zones SET proposed_baseline = NULL, proposed_at = NULL, proposed_by = NULL WHERE zone = $1 AND proposed_baseline IS NOT NULL
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Key(zone) });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("baseline", "no pending proposal to reject");
+        }
+    }
+
     /// <summary>Records an announced change (unapproved until someone else approves it).</summary>
     public async Task<Guid> AddChangeRecordAsync(
         string reference, DelegationSnapshot expected, DateTimeOffset validFrom, DateTimeOffset validUntil, Guid author, CancellationToken cancellationToken)

@@ -68,8 +68,39 @@ public static class FaultCatalogue
     public const string DelegationHijack = "delegation-hijack";
     public const string SlowServer = "slow-server";
 
-    /// <summary>Delay the slow-server fault adds to every answer.</summary>
+    /// <summary>Delay the slow-server fault adds to every answer unless the break names another.</summary>
     public const int SlowServerDelayMilliseconds = 1500;
+
+    /// <summary>
+    /// Longest delay a break may ask for: beyond RSSAC047's 4 s timeout every probe is a timeout already, and
+    /// server-down plays that fault.
+    /// </summary>
+    public const int MaximumDelayMilliseconds = 10_000;
+
+    /// <summary>
+    /// Parses a delay as the CLI takes it: <c>50ms</c>, <c>1.5s</c> or a bare number of milliseconds; 1 ms to
+    /// <see cref="MaximumDelayMilliseconds"/>.
+    /// </summary>
+    public static int ParseDelay(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim().ToLowerInvariant();
+        var (number, scale) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 1.0)
+            : t.EndsWith('s') ? (t[..^1], 1000.0)
+            : (t, 1.0);
+        if (!double.TryParse(number.Trim(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            throw new LabException($"--delay: '{text}' is not a duration (e.g. 50ms, 1.5s)");
+        }
+
+        var milliseconds = value * scale;
+        if (milliseconds < 1 || milliseconds > MaximumDelayMilliseconds || milliseconds != Math.Floor(milliseconds))
+        {
+            throw new LabException($"--delay: '{text}' must be a whole number of milliseconds from 1 ms to {MaximumDelayMilliseconds} ms");
+        }
+
+        return (int)milliseconds;
+    }
 
     public static IReadOnlyList<FaultDefinition> All { get; } =
     [
@@ -134,7 +165,7 @@ public static class FaultCatalogue
             "The parent's NS set and glue are switched to crackers1/crackers2.<zone> on rogue addresses, where a rogue NSD serves a forged, unsigned zone (www and apex → rogue address).",
             "CHG-01/03/04; BOGUS if the DS stays; forged answers for unsigned zones"),
         new(SlowServer, "Slow server", FaultTarget.Secondary, FaultNeeds.None, AddressTakeover.Responder,
-            "The fault responder forwards to the real server and holds every answer (UDP and TCP) for 1500 ms.",
+            "The fault responder forwards to the real server and holds every answer (UDP and TCP) for 1500 ms, or the --delay given to the break.",
             "RTT metrics (S10 UDP 500 ms); resolvers prefer the other servers"),
     ];
 

@@ -100,7 +100,8 @@ internal sealed class FaultProcesses
                     var command = _responder ?? throw new LabException("this process cannot start the fault responder");
                     await Daemons.StartAsync(command.Program,
                         [.. command.Arguments, "lab", "responder", "--listen", server.Address, "--backend", _plan.BackendAddress(server.Kind, zone.Level),
-                            "--mode", fault.Fault, "--pid-file", pidFile],
+                            "--mode", fault.Fault, "--pid-file", pidFile,
+                            .. fault.DelayMilliseconds is { } delay ? ["--delay-ms", delay.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()],
                         log, background: true, cancellationToken: cancellationToken);
                 }
             }

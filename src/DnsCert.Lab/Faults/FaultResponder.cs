@@ -17,12 +17,18 @@ public sealed class FaultResponder
     private readonly IPEndPoint _listen;
     private readonly IPEndPoint _backend;
     private readonly string _mode;
+    private readonly TimeSpan _delay;
 
-    public FaultResponder(string listen, string backend, string mode)
+    /// <param name="listen">The server address taken over.</param>
+    /// <param name="backend">The real daemon's backend address.</param>
+    /// <param name="mode">The fault played.</param>
+    /// <param name="delayMilliseconds">slow-server only: how long each answer is held (default 1,500 ms).</param>
+    public FaultResponder(string listen, string backend, string mode, int? delayMilliseconds = null)
     {
         _listen = new IPEndPoint(IPAddress.Parse(listen), 53);
         _backend = new IPEndPoint(IPAddress.Parse(backend), 53);
         _mode = mode;
+        _delay = TimeSpan.FromMilliseconds(delayMilliseconds ?? FaultCatalogue.SlowServerDelayMilliseconds);
         if (FaultCatalogue.Get(mode).Takeover != AddressTakeover.Responder)
         {
             throw new LabException($"the fault responder does not play '{mode}'");
@@ -129,7 +135,7 @@ public sealed class FaultResponder
             case FaultCatalogue.TruncationNoTcp:
                 return Reply(request, DnsResponseCode.NoError, truncated: true);
             case FaultCatalogue.SlowServer:
-                await Task.Delay(FaultCatalogue.SlowServerDelayMilliseconds, cancellationToken);
+                await Task.Delay(_delay, cancellationToken);
                 break;
             default:
                 break;

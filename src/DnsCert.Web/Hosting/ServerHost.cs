@@ -75,6 +75,7 @@ public static class ServerHost
         builder.Services.AddDnsCertLocalization();
         builder.Services.AddRazorPages();
         builder.Services.AddSingleton<PublicSuffixListHolder>();
+        builder.Services.AddSingleton<Monitoring.MonitoringAudit>();
         builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
         builder.Services.AddSingleton<IPostConfigureOptions<TeamOptions>, TeamPublicUrlDefault>();
@@ -99,6 +100,7 @@ public static class ServerHost
         app.MapSecurityTxt();
         app.MapMeApi();
         app.MapDirectoryApi();
+        app.MapMonitoringApi();
         app.MapNotificationsApi();
         app.MapAgentApi();
         return app;

@@ -121,6 +121,9 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
             ["/admin/users"] = role == Roles.Administrator ? "200" : signedIn ? "denied" : "sign-in",
             ["/notifications"] = role is Roles.Administrator or Roles.DutyOfficer or Roles.IncidentHandler ? "200" : signedIn ? "denied" : "sign-in",
             ["/api/v1/me"] = signedIn ? "200" : "401",
+            // Open to everyone signed in; what each sees is the visibility predicate's business (MonitoringWebTests).
+            ["/monitoring"] = signedIn ? "200" : "sign-in",
+            ["/api/v1/monitoring/zones"] = signedIn ? "200" : "401",
         };
 
         foreach (var (path, outcome) in expected)
