@@ -4,6 +4,7 @@ using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
+using DnsCert.Web.Incidents;
 using DnsCert.Web.Localization;
 using DnsCert.Web.Notifications;
 using DnsCert.Web.Observability;
@@ -66,6 +67,7 @@ public static class ServerHost
         builder.Services.AddDnsCertNotifications(builder.Configuration);
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
+        builder.Services.AddDnsCertIncidents(builder.Configuration);
         builder.Services.AddDnsCertHealth();
         builder.Services.AddDnsCertMetrics();
         builder.Services.AddDnsCertIdentity(builder.Configuration);
@@ -96,6 +98,7 @@ public static class ServerHost
         app.MapMeApi();
         app.MapDirectoryApi();
         app.MapNotificationsApi();
+        app.MapIncidentsApi();
         return app;
     }
 
