@@ -35,16 +35,17 @@ public static class IncidentMerge
 
         var t = target.Triage;
         var s = source.Triage;
-        var severity = (Severity)Math.Max((int)t.Severity, (int)s.Severity);
         var triage = t with
         {
             Tlp = (Tlp)Math.Max((int)t.Tlp, (int)s.Tlp),
             Pap = (Pap)Math.Max((int)t.Pap, (int)s.Pap),
             Scope = (ImpactScope)Math.Max((int)t.Scope, (int)s.Scope),
             Effect = (ImpactEffect)Math.Max((int)t.Effect, (int)s.Effect),
-            Severity = severity,
         };
-        triage = triage with { SeverityOverridden = severity != SeverityMatrix.Assess(triage.Scope, triage.Effect) };
+        // The matrix over the combined scope and effect, never below what either side had (a handler's override included).
+        var matrix = SeverityMatrix.Assess(triage.Scope, triage.Effect);
+        var severity = (Severity)Math.Max((int)matrix, Math.Max((int)t.Severity, (int)s.Severity));
+        triage = triage with { Severity = severity, SeverityOverridden = severity != matrix };
         return new MergeResult(triage,
             [.. target.RecipientOrganisations.Union(source.RecipientOrganisations).Order()],
             [.. target.RecipientUsers.Union(source.RecipientUsers).Order()]);
