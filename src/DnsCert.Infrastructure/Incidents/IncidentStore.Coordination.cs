@@ -186,7 +186,11 @@ public sealed partial class IncidentStore
                 WHERE id = $1
                 """, connection, transaction, requestId, Codes.ToCode(target), checkedReason, at))
             {
-                update.Parameters[2] = checkedReason is null ? Null(NpgsqlTypes.NpgsqlDbType.Text) : update.Parameters[2];
+                if (checkedReason is null)
+                {
+                    update.Parameters[2] = Null(NpgsqlTypes.NpgsqlDbType.Text);
+                }
+
                 await update.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -219,7 +223,11 @@ public sealed partial class IncidentStore
                 """, connection, transaction, targetId, (short)t.Tlp, (short)t.Pap, Codes.ToCode(t.Scope), Codes.ToCode(t.Effect), (short)t.Severity,
                 t.SeverityOverridden, merged.RecipientOrganisations.ToArray(), merged.RecipientUsers.ToArray(), sourceKey, at))
             {
-                update.Parameters[9] = sourceKey is null ? Null(NpgsqlTypes.NpgsqlDbType.Text) : update.Parameters[9];
+                if (sourceKey is null)
+                {
+                    update.Parameters[9] = Null(NpgsqlTypes.NpgsqlDbType.Text);
+                }
+
                 await update.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -35,9 +35,21 @@ public sealed partial class IncidentStore(NpgsqlDataSource dataSource, MessageFa
             report.ConfirmationHash, report.ReporterOrganisation, (short)report.Tlp,
             report.ReporterOrganisation is { } org ? new[] { org } : Array.Empty<Guid>(), report.CreatedBy))
         {
-            command.Parameters[7] = report.ConfirmationHash is null ? Null(NpgsqlTypes.NpgsqlDbType.Bytea) : command.Parameters[7];
-            command.Parameters[8] = report.ReporterOrganisation is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : command.Parameters[8];
-            command.Parameters[11] = report.CreatedBy is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : command.Parameters[11];
+            if (report.ConfirmationHash is null)
+            {
+                command.Parameters[7] = Null(NpgsqlTypes.NpgsqlDbType.Bytea);
+            }
+
+            if (report.ReporterOrganisation is null)
+            {
+                command.Parameters[8] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+            }
+
+            if (report.CreatedBy is null)
+            {
+                command.Parameters[11] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+            }
+
             id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 
@@ -142,9 +154,21 @@ public sealed partial class IncidentStore(NpgsqlDataSource dataSource, MessageFa
             incident.Affected.Select(a => a.OrganisationId).Distinct().ToArray(), incident.RecipientUsers.ToArray(), incident.CreatedBy, incident.Source,
             incident.DedupKey, incident.Assignee?.UserId, at))
         {
-            insert.Parameters[13] = incident.CreatedBy is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : insert.Parameters[13];
-            insert.Parameters[15] = incident.DedupKey is null ? Null(NpgsqlTypes.NpgsqlDbType.Text) : insert.Parameters[15];
-            insert.Parameters[16] = incident.Assignee is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : insert.Parameters[16];
+            if (incident.CreatedBy is null)
+            {
+                insert.Parameters[13] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+            }
+
+            if (incident.DedupKey is null)
+            {
+                insert.Parameters[15] = Null(NpgsqlTypes.NpgsqlDbType.Text);
+            }
+
+            if (incident.Assignee is null)
+            {
+                insert.Parameters[16] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+            }
+
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
 
@@ -401,7 +425,11 @@ public sealed partial class IncidentStore(NpgsqlDataSource dataSource, MessageFa
                 WHERE id = $1
                 """, connection, transaction, incidentId, assignee?.UserId, at, actor.Id is not null && assignee is not null))
             {
-                update.Parameters[1] = assignee is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : update.Parameters[1];
+                if (assignee is null)
+                {
+                    update.Parameters[1] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+                }
+
                 await update.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -434,9 +462,21 @@ public sealed partial class IncidentStore(NpgsqlDataSource dataSource, MessageFa
                 "INSERT INTO incident_tasks (incident_id, title, assignee, due, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 connection, transaction, incidentId, title, assignee?.UserId, due, at, actor.Id))
             {
-                insert.Parameters[2] = assignee is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : insert.Parameters[2];
-                insert.Parameters[3] = due is null ? Null(NpgsqlTypes.NpgsqlDbType.TimestampTz) : insert.Parameters[3];
-                insert.Parameters[5] = actor.Id is null ? Null(NpgsqlTypes.NpgsqlDbType.Uuid) : insert.Parameters[5];
+                if (assignee is null)
+                {
+                    insert.Parameters[2] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+                }
+
+                if (due is null)
+                {
+                    insert.Parameters[3] = Null(NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                }
+
+                if (actor.Id is null)
+                {
+                    insert.Parameters[5] = Null(NpgsqlTypes.NpgsqlDbType.Uuid);
+                }
+
                 id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
             }
 
