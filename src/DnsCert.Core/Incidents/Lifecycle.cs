@@ -4,6 +4,7 @@ namespace DnsCert.Core.Incidents;
 /// The incident lifecycle (docs/incidents.md §Lifecycle). Resolution is two steps when the platform proposes it (a
 /// zone back up): a person confirms it. <see cref="Merged"/> is terminal: the incident lives on in another.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<IncidentState>))]
 public enum IncidentState
 {
     New,
@@ -15,6 +16,7 @@ public enum IncidentState
 }
 
 /// <summary>Where a coordination request to an outside party stands (VINCE's per-party status, for DNS operators).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<RequestStatus>))]
 public enum RequestStatus
 {
     Notified,
@@ -26,6 +28,7 @@ public enum RequestStatus
 }
 
 /// <summary>What a timeline entry records. The timeline is append-only: nothing is ever changed or removed.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<TimelineKind>))]
 public enum TimelineKind
 {
     Comment,
@@ -43,6 +46,7 @@ public enum TimelineKind
     Escalation,
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<TaskStatus>))]
 public enum TaskStatus
 {
     Open,

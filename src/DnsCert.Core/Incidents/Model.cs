@@ -103,6 +103,7 @@ public static class IncidentReferences
 }
 
 /// <summary>Which part of the queue (the tabs of the queue page).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<QueueView>))]
 public enum QueueView
 {
     Active,

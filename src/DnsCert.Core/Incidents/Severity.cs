@@ -1,6 +1,7 @@
 namespace DnsCert.Core.Incidents;
 
 /// <summary>How bad an incident is; decides its SLA clocks (<see cref="SlaPolicy"/>).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<Severity>))]
 public enum Severity
 {
     Low = 0,
@@ -10,6 +11,7 @@ public enum Severity
 }
 
 /// <summary>How much of the DNS is touched: the rows of the severity matrix (docs/incidents.md).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<ImpactScope>))]
 public enum ImpactScope
 {
     /// <summary>One registered domain or a host below it.</summary>
@@ -26,6 +28,7 @@ public enum ImpactScope
 }
 
 /// <summary>What the fault does to resolution: the columns of the severity matrix.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<ImpactEffect>))]
 public enum ImpactEffect
 {
     /// <summary>Nothing fails yet: a weakness, an exposure, a report to check.</summary>

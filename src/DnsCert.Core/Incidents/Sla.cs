@@ -1,6 +1,7 @@
 namespace DnsCert.Core.Incidents;
 
 /// <summary>The three clocks of an incident (docs/incidents.md §Clocks).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<SlaClock>))]
 public enum SlaClock
 {
     /// <summary>From opening until a handler acknowledges (takes the incident or moves it to open).</summary>
@@ -14,6 +15,7 @@ public enum SlaClock
 }
 
 /// <summary>Where a clock stands. Escalation goes to the duty officer when late, to the head of operations when overdue.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<ClockStatus>))]
 public enum ClockStatus
 {
     Running,

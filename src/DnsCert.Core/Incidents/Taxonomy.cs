@@ -58,6 +58,7 @@ public sealed record RsitClassification(string Class, string Type)
 /// MISP galaxy <c>first-dns</c> v2), plus <see cref="None"/> for incidents that are not DNS abuse (an outage, an
 /// operational DNSSEC failure).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<DnsAbuseTechnique>))]
 public enum DnsAbuseTechnique
 {
     None,
@@ -84,6 +85,7 @@ public enum DnsAbuseTechnique
 }
 
 /// <summary>Permissible Actions Protocol (FIRST PAP): what the recipient may do with the information (not who may see it).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodeJsonConverter<Pap>))]
 public enum Pap
 {
     /// <summary>PAP:CLEAR — any action, including public disclosure of the indicators.</summary>
