@@ -1,8 +1,8 @@
 using DnsCert.Core;
+using DnsCert.Core.Accounts;
 using DnsCert.Core.Constituency;
 using DnsCert.Core.Incidents;
 using DnsCert.Core.Visibility;
-using DnsCert.Core.Accounts;
 using DnsCert.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 

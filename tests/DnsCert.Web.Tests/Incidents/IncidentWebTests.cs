@@ -66,7 +66,12 @@ public sealed partial class IncidentWebTests(DnsCertWebFactory factory) : IClass
     {
         var response = await staff.Client.PostAsJsonAsync("/api/v1/incidents", new
         {
-            title, classification = "availability:outage", scope = "tld", tlp, pap = "amber", assets,
+            title,
+            classification = "availability:outage",
+            scope = "tld",
+            tlp,
+            pap = "amber",
+            assets,
         });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
@@ -184,7 +189,10 @@ public sealed partial class IncidentWebTests(DnsCertWebFactory factory) : IClass
         bad.ShouldContain("data-field=\"sender\"");
         var (ok, html) = await visitor.SubmitAsync("/report", new Dictionary<string, string>
         {
-            ["Sender"] = "reporter@example.org", ["Subject"] = subject, ["Body"] = "SERVFAIL from every resolver", ["Assets"] = "example.ml",
+            ["Sender"] = "reporter@example.org",
+            ["Subject"] = subject,
+            ["Body"] = "SERVFAIL from every resolver",
+            ["Assets"] = "example.ml",
         });
         ok.StatusCode.ShouldBe(HttpStatusCode.OK);
         html.ShouldContain("id=\"filed\"");
