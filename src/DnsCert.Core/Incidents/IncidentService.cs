@@ -237,17 +237,18 @@ public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup dut
             throw new ValidationException("action", $"at most {Notifications.Directive.MaxValueLength} characters");
         }
 
-        var now = time.GetUtcNow();
-        var dueAt = due ?? now + SlaPolicy.Targets((await WritableAsync(viewer, incidentId, cancellationToken)).Summary.Triage.Severity).Resolution;
-        if (dueAt <= now)
-        {
-            throw new ValidationException("due", "give a time in the future");
-        }
-
         var incident = await WritableAsync(viewer, incidentId, cancellationToken);
         if (!IncidentLifecycle.IsActive(incident.Summary.State))
         {
             throw new ValidationException("incident", $"{incident.Summary.Reference} is {incident.Summary.State.ToCode()}: reopen it first");
+        }
+
+        // Without a due time the party gets the incident's resolution target.
+        var now = time.GetUtcNow();
+        var dueAt = due ?? now + SlaPolicy.Targets(incident.Summary.Triage.Severity).Resolution;
+        if (dueAt <= now)
+        {
+            throw new ValidationException("due", "give a time in the future");
         }
 
         if (organisationId == Guid.Empty)

@@ -9,7 +9,8 @@ namespace DnsCert.Web.Incidents;
 /// <summary>
 /// Reads monitoring's zone state changes into incidents (<see cref="IncidentStore.ApplyZoneChangesAsync"/>): a zone
 /// going down opens its incident (or updates the open one), a zone back up proposes resolution. Any number of server
-/// instances may run it: the feed's cursor row serialises them.
+/// instances may run it: the feed's cursor row serialises them. Each pass also copies replies to coordination requests
+/// into their timelines and escalates late clocks (once per clock and level).
 /// </summary>
 public sealed partial class IncidentFeedWorker(
     IncidentStore store, IncidentRouting routing, IDutyOfficerLookup duty, IOptions<IncidentOptions> options, IOptions<PublicSite.TeamOptions> team,
@@ -26,6 +27,13 @@ public sealed partial class IncidentFeedWorker(
                 if (result.Read > 0)
                 {
                     LogPass(logger, result.Read, result.Opened, result.Updated, result.ResolutionProposed);
+                }
+
+                await store.RecordRepliesAsync(stoppingToken);
+                var escalated = await store.EscalateAsync(duty, options.Value.HeadOfOperationsEmail, time.GetUtcNow(), stoppingToken);
+                if (escalated.DutyOfficer + escalated.HeadOfOperations > 0)
+                {
+                    LogEscalation(logger, escalated.DutyOfficer, escalated.HeadOfOperations);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -59,6 +67,9 @@ public sealed partial class IncidentFeedWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident feed: {Read} zone changes, {Opened} incidents opened, {Updated} updated, {Proposed} resolutions proposed")]
     private static partial void LogPass(ILogger logger, int read, int opened, int updated, int proposed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident clocks: {DutyOfficer} escalations to the duty officer, {Head} to the head of operations")]
+    private static partial void LogEscalation(ILogger logger, int dutyOfficer, int head);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident feed pass failed")]
     private static partial void LogFailure(ILogger logger, Exception exception);

@@ -43,6 +43,9 @@ public sealed class IncidentOptions
     public int PublicReportsPerWindow { get; set; } = 5;
 
     public int PublicReportWindowMinutes { get; set; } = 10;
+
+    /// <summary>Where overdue clocks escalate (twice the target); none: the late queue only.</summary>
+    public string? HeadOfOperationsEmail { get; set; }
 }
 
 public static class IncidentsSetup

@@ -276,4 +276,53 @@ public sealed partial class IncidentStoreTests : IAsyncLifetime
 
     [GeneratedRegex("https://dnscert\\.test/report/confirm/([A-Za-z0-9_-]{20,})")]
     private static partial Regex ConfirmLink();
+
+    private sealed class FixedDuty(DutyOfficer officer) : IDutyOfficerLookup
+    {
+        public Task<DutyOfficer?> OnDutyAsync(IcannRegion region, DateTimeOffset at, CancellationToken cancellationToken) =>
+            Task.FromResult<DutyOfficer?>(region == IcannRegion.Africa ? officer : null);
+    }
+
+    [Fact]
+    public async Task Late_clocks_escalate_once_to_the_duty_officer_and_overdue_ones_to_the_head_of_operations()
+    {
+        await ExecuteAsync("UPDATE users SET email = 'duty@dnscert.test' WHERE id = $1", _staff.UserId!.Value);
+        var opened = DateTimeOffset.UtcNow.AddHours(-2);
+        Incident(out var triage); // TLD outage: critical, acknowledge 15 min, first response 1 h, resolution 24 h.
+        var id = await _store.OpenAsync(new NewIncident("ml. down", "", triage, ["ml"], [new AffectedOrganisation(_registry, "Agence", "registry", IcannRegion.Africa)],
+            [], [], "api", null, null, null), IncidentActor.System, opened, default);
+        var duty = new FixedDuty(new DutyOfficer(_staff.UserId!.Value, "Duty Officer"));
+
+        var first = await _store.EscalateAsync(duty, "head@dnscert.test", DateTimeOffset.UtcNow, default);
+
+        // Acknowledge and first response are both past twice their target; resolution is not late.
+        first.ShouldBe(new EscalationResult(2, 2));
+        (await CountAsync("SELECT count(*) FROM notification_messages WHERE kind = 'incident-update' AND recipient = 'duty@dnscert.test'")).ShouldBe(2);
+        (await CountAsync("SELECT count(*) FROM notification_messages WHERE kind = 'incident-update' AND recipient = 'head@dnscert.test'")).ShouldBe(2);
+        var timeline = (await _store.GetAsync(_staff, id, default))!.Timeline.Where(e => e.Kind == TimelineKind.Escalation).ToList();
+        timeline.Count.ShouldBe(4);
+        timeline.ShouldAllBe(e => e.Internal);
+        (await _store.EscalateAsync(duty, "head@dnscert.test", DateTimeOffset.UtcNow, default)).ShouldBe(new EscalationResult(0, 0));
+        (await _store.GetAsync(ConstituentOf(_registry), id, default))!.Timeline.ShouldNotContain(e => e.Kind == TimelineKind.Escalation);
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_coordination_request_appears_once_in_the_incident_timeline()
+    {
+        var actor = new IncidentActor(_staff.UserId, "duty");
+        Incident(out var triage);
+        var id = await _service.OpenAsync(_staff, new NewIncident("ml. bogus", "", triage, [], [], [], [], "api", null, null, _staff.UserId), actor, default);
+        await _service.AddRequestAsync(_staff, id, _registry, "Re-sign the zone", null, s_site, actor, default);
+        await ExecuteAsync("""
+            INSERT INTO mail_intake (id, received_at, sender, subject, disposition, message, signature, raw)
+            SELECT gen_random_uuid(), now(), 'noc@agence.test', 'Re: ' || m.subject, 'reply', m.id, 'none', '\x00'
+            FROM notification_messages m JOIN coordination_requests r ON r.message = m.id WHERE r.incident_id = $1
+            """, id);
+
+        (await _store.RecordRepliesAsync(default)).ShouldBe(1);
+        (await _store.RecordRepliesAsync(default)).ShouldBe(0);
+        var reply = (await _store.GetAsync(_staff, id, default))!.Timeline.Single(e => e.Kind == TimelineKind.MailIn);
+        reply.Actor.ShouldBe("noc@agence.test");
+        reply.Text.ShouldContain("Re: [TLP:AMBER]");
+    }
 }

@@ -121,6 +121,9 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
             ["/admin/users"] = role == Roles.Administrator ? "200" : signedIn ? "denied" : "sign-in",
             ["/notifications"] = role is Roles.Administrator or Roles.DutyOfficer or Roles.IncidentHandler ? "200" : signedIn ? "denied" : "sign-in",
             ["/api/v1/me"] = signedIn ? "200" : "401",
+            ["/incidents"] = signedIn ? "200" : "sign-in",
+            ["/report"] = "200",
+            ["/api/v1/incidents"] = signedIn ? "200" : "401",
         };
 
         foreach (var (path, outcome) in expected)

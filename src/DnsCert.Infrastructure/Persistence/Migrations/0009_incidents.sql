@@ -166,3 +166,18 @@ CREATE VIEW incident_task_audience AS
 SELECT t.*, u.display_name AS assignee_name, i.tlp, '{}'::uuid[] AS recipient_organisations, i.recipient_users,
        i.created_by AS incident_created_by
 FROM incident_tasks t JOIN incidents i ON i.id = t.incident_id LEFT JOIN users u ON u.id = t.assignee;
+
+-- Escalations already made, one per (incident, clock, level): 1 late (duty officer), 2 overdue (head of operations).
+CREATE TABLE incident_escalations (
+    incident_id bigint      NOT NULL REFERENCES incidents (id),
+    clock       text        NOT NULL,
+    level       smallint    NOT NULL CHECK (level IN (1, 2)),
+    at          timestamptz NOT NULL,
+    PRIMARY KEY (incident_id, clock, level)
+);
+
+-- Replies to coordination requests already copied into their incident's timeline (mail_intake stays as received).
+CREATE TABLE incident_mail_seen (
+    intake      uuid   PRIMARY KEY REFERENCES mail_intake (id),
+    incident_id bigint NOT NULL REFERENCES incidents (id)
+);
