@@ -1,5 +1,6 @@
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Constituency;
+using DnsCert.Core.Notifications;
 using DnsCert.Core.Visibility;
 
 namespace DnsCert.Core.Incidents;
@@ -23,7 +24,7 @@ public sealed class IncidentNotFoundException(string message) : Exception(messag
 /// checked (handlers only; an incident the viewer cannot see does not exist for them), new incidents routed to the duty
 /// officer of their region, then one store command — one transaction — per use case.
 /// </summary>
-public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup duty, TimeProvider time)
+public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup duty, TimeProvider time, RaiseNotification? notifications = null)
 {
     public const int MaxTitle = 200;
     public const int MaxText = 20_000;
@@ -116,7 +117,7 @@ public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup dut
 
         var report = new NewReport(source, from, Title(subject, "subject"), Text(body, "body"), Tlp.Amber,
             viewer.IsSignedIn ? viewer.OrganisationId : null, viewer.UserId, Assets(assets),
-            null, Notifications.NotificationLanguages.Choose([language]));
+            null, NotificationLanguages.Choose([language]));
         if (!viewer.IsSignedIn)
         {
             ArgumentNullException.ThrowIfNull(confirmBase);
@@ -166,7 +167,19 @@ public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup dut
     {
         var incident = await WritableAsync(viewer, incidentId, cancellationToken);
         IncidentLifecycle.EnsureCanMove(incident.Summary.State, to);
-        await store.ChangeStateAsync(incidentId, to, Text(note, "note", required: false), actor, time.GetUtcNow(), cancellationToken);
+        var text = Text(note, "note", required: false);
+        await store.ChangeStateAsync(incidentId, to, text, actor, time.GetUtcNow(), cancellationToken);
+
+        // The organisations concerned hear that it is closed, through the notification pipeline (their security
+        // contact, in their language). TLP:RED incidents are for named people, not organisations: no mail.
+        if (to == IncidentState.Closed && notifications is not null && incident.Summary.Triage.Tlp != Tlp.Red)
+        {
+            foreach (var affected in incident.Affected)
+            {
+                await notifications.HandleAsync(new IncidentUpdateEvent(affected.OrganisationId, incident.Summary.Triage.Tlp, time.GetUtcNow(),
+                    incident.Summary.Reference, incident.Summary.Title, to.ToCode(), text.Length > 3000 ? text[..3000] : text), cancellationToken);
+            }
+        }
     }
 
     public async Task TriageAsync(Viewer viewer, long incidentId, Triage triage, IncidentActor actor, CancellationToken cancellationToken)
@@ -232,9 +245,9 @@ public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup dut
         IncidentActor actor, CancellationToken cancellationToken)
     {
         var text = Text(action, "action");
-        if (text.Length > Notifications.Directive.MaxValueLength)
+        if (text.Length > Directive.MaxValueLength)
         {
-            throw new ValidationException("action", $"at most {Notifications.Directive.MaxValueLength} characters");
+            throw new ValidationException("action", $"at most {Directive.MaxValueLength} characters");
         }
 
         var incident = await WritableAsync(viewer, incidentId, cancellationToken);

@@ -4,6 +4,7 @@ using DnsCert.Core;
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Constituency;
 using DnsCert.Core.Incidents;
+using DnsCert.Core.Notifications;
 using DnsCert.Core.Visibility;
 using DnsCert.Infrastructure.Constituency;
 using DnsCert.Infrastructure.Incidents;
@@ -35,7 +36,8 @@ public sealed partial class IncidentStoreTests : IAsyncLifetime
         var options = Options.Create(new NotificationOptions { Enabled = true, FromAddress = "team@dnscert.test" });
         _store = new IncidentStore(_db, new MessageFactory(options, new TeamKey((OpenPgpSigner?)null)),
             new ConstituencyRecipientDirectory(new ContactDirectory(_db), _db));
-        _service = new IncidentService(_store, new NoDutyRoster(), TimeProvider.System);
+        _service = new IncidentService(_store, new NoDutyRoster(), TimeProvider.System,
+            new RaiseNotification(new NotificationRules(new NotificationRulesOptions()), new DirectiveStore(_db, TimeProvider.System)));
         await using var user = _db.CreateCommand(
             "INSERT INTO users (id, user_name, display_name, roles, password_hash, must_change_password, created_at) VALUES ($1, 'duty', 'Duty Officer', '{duty-officer}', 'x', false, now())");
         user.Parameters.Add(new() { Value = _staff.UserId!.Value });
@@ -137,6 +139,8 @@ public sealed partial class IncidentStoreTests : IAsyncLifetime
         closed.Summary.State.ShouldBe(IncidentState.Closed);
         closed.Summary.ResolvedAt.ShouldNotBeNull();
         closed.Summary.AcknowledgedAt.ShouldNotBeNull();
+        (await CountAsync("SELECT count(*) FROM notification_directives WHERE kind = 'incident-update' AND organisation_id = $1 AND item->>'status' = 'closed'",
+            _registry)).ShouldBe(1, "the registry hears of the closing through the notification pipeline");
         var kinds = closed.Timeline.Select(e => e.Kind).ToList();
         kinds.Count(k => k == TimelineKind.Finding).ShouldBe(4);
         kinds.ShouldContain(TimelineKind.MailOut);
