@@ -2,11 +2,13 @@ using DnsCert.Core.Accounts;
 using DnsCert.Core.Audit;
 using DnsCert.Core.Constituency;
 using DnsCert.Core.Monitoring;
+using DnsCert.Core.Incidents;
 using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Constituency;
 using DnsCert.Infrastructure.Monitoring;
+using DnsCert.Infrastructure.Incidents;
 using DnsCert.Infrastructure.Notifications;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Monitoring.Evaluation;
@@ -74,6 +76,11 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DirectivePlanner>();
         services.AddSingleton<DeliveryTracking>();
         services.AddSingleton<MailIntake>();
+        // Incidents (issue 9): the store writes coordination requests to the outbox, so it lives with the pipeline.
+        services.AddSingleton<IncidentStore>();
+        services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
+        services.TryAddSingleton<IDutyOfficerLookup, NoDutyRoster>();
+        services.AddSingleton<IncidentService>();
         return services;
     }
 

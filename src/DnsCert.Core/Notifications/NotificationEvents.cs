@@ -15,9 +15,9 @@ public sealed record IncidentUpdateEvent(
     Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Incident, string Title, string Status, string Summary)
     : NotificationEvent(OrganisationId, Tlp, OccurredAt);
 
-/// <summary>We ask the organisation to act (take down, re-sign, fix a delegation) by a due time.</summary>
+/// <summary>We ask the organisation to act (take down, re-sign, fix a delegation) by a due time; <paramref name="Link"/> acknowledges.</summary>
 public sealed record CoordinationRequestEvent(
-    Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Request, string Incident, string Title, string Action, DateTimeOffset Due)
+    Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Request, string Incident, string Title, string Action, DateTimeOffset Due, string Link = "")
     : NotificationEvent(OrganisationId, Tlp, OccurredAt);
 
 /// <summary>The organisation's share of a mass action (Conficker-style): the domains it should act on.</summary>

@@ -12,6 +12,7 @@ public enum NotificationKind
     CampaignSlice,
     ReachTest,
     ShiftReminder,
+    ReportConfirmation,
 }
 
 public static class NotificationKinds
@@ -27,6 +28,7 @@ public static class NotificationKinds
         NotificationKind.CampaignSlice => "campaign-slice",
         NotificationKind.ReachTest => "reach-test",
         NotificationKind.ShiftReminder => "shift-reminder",
+        NotificationKind.ReportConfirmation => "report-confirmation",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a notification kind"),
     };
 

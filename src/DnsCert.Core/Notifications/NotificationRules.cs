@@ -26,7 +26,7 @@ public sealed class NotificationRules(NotificationRulesOptions options)
                 Values(("incident", e.Incident), ("title", e.Title), ("status", e.Status), ("summary", e.Summary)), e.Incident)],
             CoordinationRequestEvent e => [new Directive(e.OrganisationId, "security", NotificationKind.CoordinationRequest, e.Tlp,
                 $"request:{e.Request}", at,
-                Values(("request", e.Request), ("incident", e.Incident), ("title", e.Title), ("action", e.Action), ("due", Time(e.Due))), e.Request)],
+                Values(("request", e.Request), ("incident", e.Incident), ("title", e.Title), ("action", e.Action), ("due", Time(e.Due)), ("link", e.Link)), e.Request)],
             CampaignSliceEvent e => [.. e.Domains.Distinct(StringComparer.OrdinalIgnoreCase).Select((domain, i) => new Directive(
                 e.OrganisationId, "abuse", NotificationKind.CampaignSlice, e.Tlp,
                 $"campaign:{e.Campaign}:{i / MaxDomainsPerCampaignMessage}", at + options.CampaignWindow,

@@ -4,6 +4,7 @@ using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
+using DnsCert.Web.Incidents;
 using DnsCert.Web.Localization;
 using DnsCert.Web.Monitoring;
 using DnsCert.Web.Notifications;
@@ -69,6 +70,7 @@ public static class ServerHost
         builder.Services.AddDnsCertMonitoringRuntime();
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
+        builder.Services.AddDnsCertIncidents(builder.Configuration);
         builder.Services.AddDnsCertHealth();
         builder.Services.AddDnsCertMetrics();
         builder.Services.AddDnsCertIdentity(builder.Configuration);
@@ -103,6 +105,7 @@ public static class ServerHost
         app.MapMonitoringApi();
         app.MapNotificationsApi();
         app.MapAgentApi();
+        app.MapIncidentsApi();
         return app;
     }
 

@@ -124,6 +124,9 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
             // Open to everyone signed in; what each sees is the visibility predicate's business (MonitoringWebTests).
             ["/monitoring"] = signedIn ? "200" : "sign-in",
             ["/api/v1/monitoring/zones"] = signedIn ? "200" : "401",
+            ["/incidents"] = signedIn ? "200" : "sign-in",
+            ["/report"] = "200",
+            ["/api/v1/incidents"] = signedIn ? "200" : "401",
         };
 
         foreach (var (path, outcome) in expected)
