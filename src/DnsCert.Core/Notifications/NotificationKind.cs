@@ -12,6 +12,9 @@ public enum NotificationKind
     CampaignSlice,
     ReachTest,
     ShiftReminder,
+
+    /// <summary>A duty page: somebody must acknowledge now (issue 9's escalation ladder).</summary>
+    DutyPage,
 }
 
 public static class NotificationKinds
@@ -27,6 +30,7 @@ public static class NotificationKinds
         NotificationKind.CampaignSlice => "campaign-slice",
         NotificationKind.ReachTest => "reach-test",
         NotificationKind.ShiftReminder => "shift-reminder",
+        NotificationKind.DutyPage => "duty-page",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a notification kind"),
     };
 
