@@ -112,11 +112,12 @@ public sealed partial class DutyPager(
     {
         var heads = await repository.HeadsOfOperationsAsync(cancellationToken);
         var rung = level;
-        var targets = EscalationLadder.Targets(rung, status, heads);
+        // A rung nobody can be told at (no person, or no mail address and no gateway) is skipped at once.
+        var targets = Reachable(EscalationLadder.Targets(rung, status, heads));
         while (targets.Count == 0 && rung < EscalationLadder.Top)
         {
             rung++;
-            targets = EscalationLadder.Targets(rung, status, heads);
+            targets = Reachable(EscalationLadder.Targets(rung, status, heads));
         }
 
         foreach (var person in targets)
@@ -134,6 +135,9 @@ public sealed partial class DutyPager(
             [page.Id, (short)rung, rung == EscalationLadder.Top ? null : now + options.Value.AcknowledgeWithin]);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private List<DutyPerson> Reachable(IReadOnlyList<DutyPerson> people) =>
+        [.. people.Where(p => !string.IsNullOrWhiteSpace(p.Email) || options.Value.PageWebhookUrl is not null)];
 
     private async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DutyPage page, EscalationLevel level, DutyPerson person,
         OnDutyStatus status, DateTimeOffset now, CancellationToken cancellationToken)

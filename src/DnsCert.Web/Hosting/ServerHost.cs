@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DnsCert.Infrastructure;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
+using DnsCert.Web.Duty;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
 using DnsCert.Web.Localization;
@@ -66,6 +67,8 @@ public static class ServerHost
         builder.Services.AddDnsCertNotifications(builder.Configuration);
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
+        builder.Services.AddDnsCertDuty(builder.Configuration);
+        builder.Services.AddHostedService<DutyWorker>();
         builder.Services.AddDnsCertHealth();
         builder.Services.AddDnsCertMetrics();
         builder.Services.AddDnsCertIdentity(builder.Configuration);
@@ -96,6 +99,7 @@ public static class ServerHost
         app.MapMeApi();
         app.MapDirectoryApi();
         app.MapNotificationsApi();
+        app.MapDutyApi();
         return app;
     }
 

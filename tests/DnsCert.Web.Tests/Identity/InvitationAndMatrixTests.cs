@@ -121,6 +121,8 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
             ["/admin/users"] = role == Roles.Administrator ? "200" : signedIn ? "denied" : "sign-in",
             ["/notifications"] = role is Roles.Administrator or Roles.DutyOfficer or Roles.IncidentHandler ? "200" : signedIn ? "denied" : "sign-in",
             ["/api/v1/me"] = signedIn ? "200" : "401",
+            ["/duty"] = Web.Duty.DutyAccess.TeamRoles.Contains(role) ? "200" : signedIn ? "denied" : "sign-in",
+            ["/duty/manage"] = role is Roles.Administrator or Roles.HeadOfOperations ? "200" : signedIn ? "denied" : "sign-in",
         };
 
         foreach (var (path, outcome) in expected)
