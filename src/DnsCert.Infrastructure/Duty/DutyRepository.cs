@@ -240,7 +240,8 @@ public sealed class DutyRepository(NpgsqlDataSource dataSource) : IDutyRepositor
         var command = new NpgsqlCommand(sql, connection, transaction);
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            // timestamptz takes UTC only; instants from the API or CLI may carry any offset (same instant).
+            command.Parameters.Add(new NpgsqlParameter { Value = value is DateTimeOffset at ? at.ToUniversalTime() : value ?? DBNull.Value });
         }
 
         return command;
