@@ -14,4 +14,5 @@ root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(MonitorCommands.Create());
 root.Subcommands.Add(DirectoryCommands.Create());
 root.Subcommands.Add(RouteCommand.Create());
+root.Subcommands.Add(DutyCommands.Create());
 return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();

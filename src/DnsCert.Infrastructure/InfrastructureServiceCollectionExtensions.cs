@@ -3,12 +3,14 @@ using DnsCert.Core.Audit;
 using DnsCert.Core.Constituency;
 using DnsCert.Core.Monitoring;
 using DnsCert.Core.Incidents;
+using DnsCert.Core.Duty;
 using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Constituency;
 using DnsCert.Infrastructure.Monitoring;
 using DnsCert.Infrastructure.Incidents;
+using DnsCert.Infrastructure.Duty;
 using DnsCert.Infrastructure.Notifications;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Monitoring.Evaluation;
@@ -108,6 +110,23 @@ public static class InfrastructureServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<AgentCoordinator>();
         services.TryAddSingleton<MonitoringCycles>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the 24x7 duty roster and its pager (settings from the <c>Duty</c> section). Needs
+    /// <see cref="AddDnsCertPersistence"/> and <see cref="AddDnsCertNotifications"/> (pages go out through the outbox).
+    /// </summary>
+    public static IServiceCollection AddDnsCertDuty(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DutyOptions>().Bind(configuration.GetSection(DutyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DutyOptions>, DutyOptionsValidator>();
+        services.AddSingleton<DutyRepository>();
+        services.AddSingleton<IDutyRepository>(sp => sp.GetRequiredService<DutyRepository>());
+        services.AddSingleton<DutyRoster>();
+        services.AddSingleton<DutyRequests>();
+        services.AddSingleton<DutyPager>();
+        services.AddSingleton<IDutyPager>(sp => sp.GetRequiredService<DutyPager>());
         return services;
     }
 }

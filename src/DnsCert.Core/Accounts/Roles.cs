@@ -12,8 +12,11 @@ public static class Roles
     public const string Partner = "partner";
     public const string Governance = "governance";
 
+    /// <summary>Runs the duty roster (shifts, overrides, swap approvals) and is the last rung of page escalation.</summary>
+    public const string HeadOfOperations = "head-of-operations";
+
     public static IReadOnlyList<string> All { get; } =
-        [Administrator, DutyOfficer, IncidentHandler, Augmenter, Analyst, Constituent, Partner, Governance];
+        [Administrator, HeadOfOperations, DutyOfficer, IncidentHandler, Augmenter, Analyst, Constituent, Partner, Governance];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }

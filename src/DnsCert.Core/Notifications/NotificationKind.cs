@@ -13,6 +13,9 @@ public enum NotificationKind
     ReachTest,
     ShiftReminder,
     ReportConfirmation,
+
+    /// <summary>A duty page: somebody must acknowledge now (issue 9's escalation ladder).</summary>
+    DutyPage,
 }
 
 public static class NotificationKinds
@@ -29,6 +32,7 @@ public static class NotificationKinds
         NotificationKind.ReachTest => "reach-test",
         NotificationKind.ShiftReminder => "shift-reminder",
         NotificationKind.ReportConfirmation => "report-confirmation",
+        NotificationKind.DutyPage => "duty-page",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a notification kind"),
     };
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DnsCert.Infrastructure;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
+using DnsCert.Web.Duty;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
 using DnsCert.Web.Incidents;
@@ -71,6 +72,8 @@ public static class ServerHost
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddDnsCertIncidents(builder.Configuration);
+        builder.Services.AddDnsCertDuty(builder.Configuration);
+        builder.Services.AddHostedService<DutyWorker>();
         builder.Services.AddDnsCertHealth();
         builder.Services.AddDnsCertMetrics();
         builder.Services.AddDnsCertIdentity(builder.Configuration);
@@ -106,6 +109,7 @@ public static class ServerHost
         app.MapNotificationsApi();
         app.MapAgentApi();
         app.MapIncidentsApi();
+        app.MapDutyApi();
         return app;
     }
 

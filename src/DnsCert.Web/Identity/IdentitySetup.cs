@@ -18,7 +18,7 @@ public static class IdentitySetup
 
     /// <summary>Roles whose members must have a TOTP authenticator before they can use the console.</summary>
     public static IReadOnlyList<string> StaffRoles { get; } =
-        [Roles.Administrator, Roles.DutyOfficer, Roles.IncidentHandler, Roles.Analyst, Roles.Augmenter];
+        [Roles.Administrator, Roles.HeadOfOperations, Roles.DutyOfficer, Roles.IncidentHandler, Roles.Analyst, Roles.Augmenter];
 
     public static IServiceCollection AddDnsCertIdentity(this IServiceCollection services, IConfiguration configuration)
     {

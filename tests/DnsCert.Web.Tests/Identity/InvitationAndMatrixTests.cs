@@ -127,6 +127,8 @@ public partial class InvitationAndMatrixTests(DnsCertWebFactory factory) : IClas
             ["/incidents"] = signedIn ? "200" : "sign-in",
             ["/report"] = "200",
             ["/api/v1/incidents"] = signedIn ? "200" : "401",
+            ["/duty"] = Web.Duty.DutyAccess.TeamRoles.Contains(role) ? "200" : signedIn ? "denied" : "sign-in",
+            ["/duty/manage"] = role is Roles.Administrator or Roles.HeadOfOperations ? "200" : signedIn ? "denied" : "sign-in",
         };
 
         foreach (var (path, outcome) in expected)
