@@ -2,12 +2,17 @@ using DnsCert.Core.Visibility;
 
 namespace DnsCert.Core.Campaigns;
 
-/// <summary>Where an upload goes: a new campaign (its first day of names) or another day of an existing one.</summary>
-public sealed record CampaignUploadTarget(Viewer Viewer, CampaignDraft? NewCampaign, Guid? CampaignId, DateOnly Day, string? FileName = null)
+/// <summary>
+/// Where an upload goes: a new campaign (its first day of names) or another day of an existing one. The actor is
+/// who uploads, as the audit log names them.
+/// </summary>
+public sealed record CampaignUploadTarget(Viewer Viewer, string Actor, CampaignDraft? NewCampaign, Guid? CampaignId, DateOnly Day, string? FileName = null)
 {
-    public static CampaignUploadTarget Create(Viewer viewer, CampaignDraft draft, DateOnly day, string? fileName = null) => new(viewer, draft, null, day, fileName);
+    public static CampaignUploadTarget Create(Viewer viewer, string actor, CampaignDraft draft, DateOnly day, string? fileName = null) =>
+        new(viewer, actor, draft, null, day, fileName);
 
-    public static CampaignUploadTarget AddTo(Viewer viewer, Guid campaignId, DateOnly day, string? fileName = null) => new(viewer, null, campaignId, day, fileName);
+    public static CampaignUploadTarget AddTo(Viewer viewer, string actor, Guid campaignId, DateOnly day, string? fileName = null) =>
+        new(viewer, actor, null, campaignId, day, fileName);
 }
 
 /// <summary>What the reader saw: the upload's identity and size, before de-duplication.</summary>
@@ -67,4 +72,16 @@ public interface ICampaignStore
     Task<IReadOnlyList<CampaignSummary>> ListAsync(Viewer viewer, CancellationToken cancellationToken);
 
     Task<CampaignView?> GetAsync(Viewer viewer, Guid id, CancellationToken cancellationToken);
+}
+
+/// <summary>Ordering coverage: the registries furthest behind come first.</summary>
+public static class CampaignCoverage
+{
+    /// <summary>0 (nothing acknowledged) to 3 (everything verified): acknowledged counts 1, actioned 2, verified 3 per name.</summary>
+    public static double Progress(RegistryCoverage coverage)
+    {
+        ArgumentNullException.ThrowIfNull(coverage);
+        return coverage.Total == 0 ? 0
+            : (double)(coverage.Acknowledged + (2 * coverage.Actioned) + (3 * coverage.Verified)) / coverage.Total;
+    }
 }

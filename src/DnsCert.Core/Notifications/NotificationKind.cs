@@ -10,6 +10,7 @@ public enum NotificationKind
     IncidentUpdate,
     CoordinationRequest,
     CampaignSlice,
+    CampaignRequest,
     ReachTest,
     ShiftReminder,
 }
@@ -25,6 +26,7 @@ public static class NotificationKinds
         NotificationKind.IncidentUpdate => "incident-update",
         NotificationKind.CoordinationRequest => "coordination-request",
         NotificationKind.CampaignSlice => "campaign-slice",
+        NotificationKind.CampaignRequest => "campaign-request",
         NotificationKind.ReachTest => "reach-test",
         NotificationKind.ShiftReminder => "shift-reminder",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a notification kind"),
