@@ -12,4 +12,5 @@ root.Subcommands.Add(ZoneCommands.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(DirectoryCommands.Create());
 root.Subcommands.Add(RouteCommand.Create());
+root.Subcommands.Add(CampaignCommands.Create());
 return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();

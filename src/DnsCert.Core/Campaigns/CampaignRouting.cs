@@ -38,7 +38,15 @@ public sealed class CampaignRouting(PublicSuffixList suffixes, RoutingSnapshot s
         var registrable = suffixes.RegistrableDomain(bare);
         if (registrable is null)
         {
-            return (default, "is a public suffix, not a name a registry can act on");
+            // A suffix the list names by a rule of its own (co.uk) is a registry's zone, not a name in it. Under a
+            // wildcard TLD (*.fk, *.er) every second-level name is a suffix only by that wildcard: the registry can
+            // still block it, as Conficker.C's names under such TLDs needed.
+            if (suffixes.Lists(bare))
+            {
+                return (default, "is a public suffix, not a name a registry can act on");
+            }
+
+            registrable = bare;
         }
 
         var registry = _router.Route(registrable, RoutingPurpose.Abuse).Registry;

@@ -33,7 +33,7 @@ public class CampaignUploadsTests
     public async Task Names_are_normalised_routed_and_written_with_unroutable_ones_marked()
     {
         var (uploads, store) = Create();
-        const string text = "# day 1\nExample.com\nwww.other.net.\n\nbücher.org\nfoo.co.uk\n";
+        const string text = "# day 1\nExample.com\nwww.other.net.\n\nbücher.org\nfoo.co.uk\nname.fk\n";
         await uploads.HandleAsync(Target(), new StringReader(text), null, default);
 
         store.Written.ShouldBe([
@@ -41,9 +41,10 @@ public class CampaignUploadsTests
             new RoutedName("other.net.", "net", s_com),
             new RoutedName("xn--bcher-kva.org.", "org", s_org),
             new RoutedName("foo.co.uk.", "uk", null),
+            new RoutedName("name.fk.", "fk", null),
         ]);
-        store.Committed!.Value.Facts.Lines.ShouldBe(6);
-        store.Committed.Value.Facts.Names.ShouldBe(4);
+        store.Committed!.Value.Facts.Lines.ShouldBe(7);
+        store.Committed.Value.Facts.Names.ShouldBe(5);
         store.Committed.Value.Registries.Keys.ShouldBe([s_com, s_org], ignoreOrder: true);
         store.Disposed.ShouldBeTrue();
     }
