@@ -123,23 +123,32 @@ internal static class CampaignCommands
         CampaignUploadResult? result = null;
         try
         {
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    // Progress is the share of the file's bytes read (standard input: indeterminate).
-                    var task = context.AddTask("reading names", maxValue: raw.CanSeek ? Math.Max(1, raw.Length) : 1);
-                    task.IsIndeterminate = !raw.CanSeek;
-                    result = await uploads.HandleAsync(target, reader, new Progress<long>(lines =>
+            if (Console.IsErrorRedirected)
+            {
+                result = await uploads.HandleAsync(target, reader, null, ct);
+            }
+            else
+            {
+                // The bar goes to standard error, so standard output stays the lines scripts read.
+                var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                await terminal.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async context =>
                     {
-                        task.Description = $"reading names: {lines:N0} lines";
-                        if (raw.CanSeek)
+                        // Progress is the share of the file's bytes read (standard input: indeterminate).
+                        var task = context.AddTask("reading names", maxValue: raw.CanSeek ? Math.Max(1, raw.Length) : 1);
+                        task.IsIndeterminate = !raw.CanSeek;
+                        result = await uploads.HandleAsync(target, reader, new Progress<long>(lines =>
                         {
-                            task.Value = raw.Position;
-                        }
-                    }), ct);
-                    task.Value = task.MaxValue;
-                });
+                            task.Description = $"reading names: {lines:N0} lines";
+                            if (raw.CanSeek)
+                            {
+                                task.Value = raw.Position;
+                            }
+                        }), ct);
+                        task.Value = task.MaxValue;
+                    });
+            }
         }
         catch (CampaignUploadRejectedException e)
         {
