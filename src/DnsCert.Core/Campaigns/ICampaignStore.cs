@@ -85,3 +85,91 @@ public static class CampaignCoverage
             : (double)(coverage.Acknowledged + (2 * coverage.Actioned) + (3 * coverage.Verified)) / coverage.Total;
     }
 }
+
+/// <summary>What a registry reports about one name of its slice.</summary>
+public enum NameOutcome
+{
+    /// <summary>Received, not yet done.</summary>
+    Acknowledged,
+
+    /// <summary>Done: blocked, suspended, sinkholed or transferred as requested.</summary>
+    Actioned,
+
+    /// <summary>Will not be done (the detail says why).</summary>
+    Refused,
+}
+
+public static class NameOutcomes
+{
+    public static IReadOnlyList<NameOutcome> All { get; } = Enum.GetValues<NameOutcome>();
+
+    public static string Code(this NameOutcome outcome) => outcome switch
+    {
+        NameOutcome.Acknowledged => "acknowledged",
+        NameOutcome.Actioned => "actioned",
+        NameOutcome.Refused => "refused",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not an outcome"),
+    };
+
+    public static NameOutcome Parse(string? text, string field = "outcome")
+    {
+        var wanted = (text ?? "").Trim().ToLowerInvariant();
+        foreach (var outcome in All)
+        {
+            if (outcome.Code() == wanted)
+            {
+                return outcome;
+            }
+        }
+
+        // Registries answer in their own words for the same outcomes.
+        return wanted switch
+        {
+            "ack" or "received" => NameOutcome.Acknowledged,
+            "done" or "blocked" or "reserved" or "suspended" or "serverhold" or "sinkholed" or "transferred" => NameOutcome.Actioned,
+            "rejected" or "declined" => NameOutcome.Refused,
+            _ => throw new ValidationException(field, $"'{text}' is not an outcome ({string.Join(", ", All.Select(Code))})"),
+        };
+    }
+}
+
+/// <summary>One name's reported outcome.</summary>
+public sealed record ReportedOutcome(string Name, NameOutcome Outcome, string? Detail = null);
+
+/// <summary>A registry's request as its portal page shows it (reached by the signed link).</summary>
+public sealed record CampaignRequestView(
+    Guid RequestId, Guid CampaignId, string CampaignName, Visibility.Tlp Tlp, CampaignAction Action, IReadOnlyList<string> SinkholeNameServers,
+    string? TrustedRegistrar, DateTimeOffset Deadline, string OrganisationName, string Language, IReadOnlyList<string> Tlds,
+    IReadOnlyList<RequestName> Names);
+
+/// <summary>One name of a request with what was reported and what the DNS showed.</summary>
+public sealed record RequestName(string Name, NameStatus Status, string? ReportedOutcome, DateTimeOffset? ReportedAt, string? DnsState, DateTimeOffset? DnsCheckedAt);
+
+/// <summary>A name to check in the DNS, with its current status (the verifier judges against it).</summary>
+public sealed record NameToVerify(string Name, string Tld, NameStatus Status);
+
+/// <summary>What verification needs of a campaign.</summary>
+public sealed record VerificationWork(Guid CampaignId, CampaignAction Action, IReadOnlyList<string> SinkholeNameServers, IReadOnlyList<NameToVerify> Names);
+
+/// <summary>A check's result to store: the DNS state and the name's new status.</summary>
+public sealed record CheckedName(string Name, DnsState State, string Detail, NameStatus Status);
+
+/// <summary>Registry reports and DNS checks (the loop back from the registries).</summary>
+public interface ICampaignRequestStore
+{
+    /// <summary>The request a portal link's token opens, or null.</summary>
+    Task<CampaignRequestView?> FindByTokenAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>A request for staff (visibility predicate on its campaign), or null.</summary>
+    Task<CampaignRequestView?> GetAsync(Visibility.Viewer viewer, Guid requestId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records outcomes for names of one request, all or nothing: a name not in the request refuses the whole report
+    /// (ValidationException naming it). Returns how many names changed.
+    /// </summary>
+    Task<int> ReportAsync(Guid requestId, IReadOnlyList<ReportedOutcome> outcomes, string actor, CancellationToken cancellationToken);
+
+    Task<VerificationWork?> NamesToVerifyAsync(Visibility.Viewer viewer, Guid campaignId, CancellationToken cancellationToken);
+
+    Task RecordChecksAsync(Guid campaignId, IReadOnlyList<CheckedName> checks, CancellationToken cancellationToken);
+}

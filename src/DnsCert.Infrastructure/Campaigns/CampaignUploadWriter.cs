@@ -160,15 +160,19 @@ internal sealed class CampaignUploadWriter : ICampaignUploadWriter
             await upload.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // First occurrence of each name wins; names an earlier day already holds stay with that day's request.
+        // Request ids are chosen now so each name is written once, already pointing at its request (the key is
+        // deferred: requests follow with their counts). First occurrence of each name wins; names an earlier day
+        // already holds stay with that day's request.
+        var requestIds = registries.Keys.ToDictionary(k => k, _ => Guid.CreateVersion7(_now));
         var newNames = await ExecuteAsync("""
-            INSERT INTO campaign_names (campaign_id, name, tld, upload_id, organisation_id, status)
-            SELECT DISTINCT ON (name) $1, name, tld, $2, organisation_id,
-                   CASE WHEN organisation_id IS NULL THEN 'unroutable' ELSE 'requested' END
-            FROM campaign_staging
-            ORDER BY name, seq
+            INSERT INTO campaign_names (campaign_id, name, tld, upload_id, organisation_id, status, request_id)
+            SELECT DISTINCT ON (s.name) $1, s.name, s.tld, $2, s.organisation_id,
+                   CASE WHEN s.organisation_id IS NULL THEN 'unroutable' ELSE 'requested' END, r.id
+            FROM campaign_staging s
+            LEFT JOIN unnest($3::uuid[], $4::uuid[]) AS r (organisation_id, id) ON r.organisation_id = s.organisation_id
+            ORDER BY s.name, s.seq
             ON CONFLICT (campaign_id, name) DO NOTHING
-            """, cancellationToken, _campaignId, uploadId);
+            """, cancellationToken, _campaignId, uploadId, requestIds.Keys.ToArray(), requestIds.Values.ToArray());
 
         var slices = new List<(Guid Organisation, int Count, string[] Tlds)>();
         await using (var group = Command("""
@@ -191,7 +195,7 @@ internal sealed class CampaignUploadWriter : ICampaignUploadWriter
         foreach (var (organisation, count, tlds) in slices)
         {
             var party = registries.TryGetValue(organisation, out var p) ? p : new RegistryParty(organisation, organisation.ToString(), "en", null);
-            var requestId = Guid.CreateVersion7(_now);
+            var requestId = requestIds[organisation];
             var token = CampaignStore.NewToken();
             await using (var request = Command("""
                 INSERT INTO campaign_requests (id, campaign_id, upload_id, organisation_id, organisation_name, language, tlds, names, token_hash, created_at)
@@ -217,11 +221,6 @@ internal sealed class CampaignUploadWriter : ICampaignUploadWriter
                 _store.RequestLink(token))));
         }
 
-        await ExecuteAsync("""
-            UPDATE campaign_names n SET request_id = r.id
-            FROM campaign_requests r
-            WHERE n.campaign_id = $1 AND n.upload_id = $2 AND r.upload_id = $2 AND r.organisation_id = n.organisation_id
-            """, cancellationToken, _campaignId, uploadId);
         await ExecuteAsync("UPDATE campaign_uploads SET new_names = $2 WHERE id = $1", cancellationToken, uploadId, newNames);
         await DirectiveStore.InsertAsync(_connection, _transaction, directives, _now, cancellationToken);
         await AuditLog.AppendAsync(_connection, _transaction, AuditEntry.Create(_now, _target.Viewer.UserId, _target.Actor,
