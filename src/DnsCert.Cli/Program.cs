@@ -15,4 +15,5 @@ root.Subcommands.Add(MonitorCommands.Create());
 root.Subcommands.Add(DirectoryCommands.Create());
 root.Subcommands.Add(RouteCommand.Create());
 root.Subcommands.Add(DutyCommands.Create());
+root.Subcommands.Add(CampaignCommands.Create());
 return await root.Parse(args, QueryCommand.ParserConfiguration).InvokeAsync();

@@ -25,6 +25,12 @@ public sealed class PublicSuffixList
 
     public int RuleCount => _rules.Count + _wildcards.Count + _exceptions.Count;
 
+    /// <summary>
+    /// Whether the list names this suffix (A-label, lower case, no final dot) by a rule of its own — for a single label,
+    /// whether it is a top-level domain the list knows, rather than one only the implicit <c>*</c> rule covers.
+    /// </summary>
+    public bool Lists(string suffix) => _rules.Contains(suffix) || _wildcards.Contains(suffix);
+
     public static PublicSuffixList Load(string path = DebianPath)
     {
         using var reader = new StreamReader(path);

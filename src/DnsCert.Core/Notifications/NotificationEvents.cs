@@ -25,6 +25,15 @@ public sealed record CampaignSliceEvent(
     Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Campaign, string Title, IReadOnlyList<string> Domains, DateTimeOffset Due)
     : NotificationEvent(OrganisationId, Tlp, OccurredAt);
 
+/// <summary>
+/// A registry's slice of a campaign as one coordination request: the names are behind <paramref name="Link"/> (portal
+/// page with the CSV), so one message serves a slice of any size.
+/// </summary>
+public sealed record CampaignRequestEvent(
+    Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Campaign, string Request, string Title, string Action,
+    string ActionDetail, int Count, string Tlds, DateTimeOffset Due, Uri Link)
+    : NotificationEvent(OrganisationId, Tlp, OccurredAt);
+
 /// <summary>A reach test: does the contact still read mail? They answer by replying.</summary>
 public sealed record ReachTestEvent(Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Test, string ContactRole, DateTimeOffset Due)
     : NotificationEvent(OrganisationId, Tlp, OccurredAt);

@@ -12,9 +12,17 @@ public sealed class DirectiveStore(NpgsqlDataSource dataSource, TimeProvider clo
     public async Task AddAsync(IReadOnlyList<Directive> directives, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directives);
-        var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertAsync(connection, transaction, directives, clock.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Adds directives inside the caller's transaction (a feature that queues them with its own rows).</summary>
+    public static async Task InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Directive> directives, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(directives);
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var d in directives)
         {
@@ -41,8 +49,6 @@ public sealed class DirectiveStore(NpgsqlDataSource dataSource, TimeProvider clo
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The lower-case form stored in the tlp columns ("amber+strict").</summary>
