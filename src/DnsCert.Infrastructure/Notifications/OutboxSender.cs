@@ -175,6 +175,14 @@ public sealed partial class OutboxSender(
             // mid-DATA with the final "." never written: drop it so the server discards the message, and let the claim
             // roll back; a retry cannot duplicate.
             await DropConnectionAsync();
+            if (handedOver)
+            {
+                // Past the hand-off (the outcome could not be recorded): the "." may have gone. The hand-off row names
+                // this database session, and the sweep acts only once that session has ended, so the pool must not
+                // keep it alive: this physical connection is closed when it is returned.
+                NpgsqlConnection.ClearPool(connection);
+            }
+
             throw;
         }
 

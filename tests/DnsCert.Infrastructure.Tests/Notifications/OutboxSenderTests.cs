@@ -84,23 +84,23 @@ public sealed class OutboxSenderTests : IAsyncLifetime
     [Fact]
     public async Task A_non_ascii_address_goes_as_utf8_where_smtputf8_is_offered_and_is_a_clear_dead_letter_where_it_is_not()
     {
-        const string address = "ñandú@bücher.test";
+        const string Address = "ñandú@bücher.test";
         await using (var international = await SmtpSink.StartAsync())
         {
             var settings = Settings(international);
-            var message = await QueueAsync(settings, new Recipient(address, "", ["es"], null));
+            var message = await QueueAsync(settings, new Recipient(Address, "", ["es"], null));
             await using var sender = Sender(settings);
             (await sender.DrainAsync(default)).ShouldBe(1);
             (await StateAsync(message.Id)).ShouldBe(("sent", 1, 0L));
             var stored = international.Messages().ShouldHaveSingleItem();
             SmtpSink.MessageId(stored).ShouldBe(message.MessageId);
             // RFC 6532 §3.2: the header carries the address in UTF-8, not mangled and not encoded-word.
-            System.Text.Encoding.UTF8.GetString(stored).ShouldContain("To: <" + address + ">");
+            System.Text.Encoding.UTF8.GetString(stored).ShouldContain("To: <" + Address + ">");
         }
 
         await using var ascii = await SmtpSink.StartAsync(smtpUtf8: false);
         var plain = Settings(ascii);
-        var refused = await QueueAsync(plain, new Recipient(address, "", ["es"], null));
+        var refused = await QueueAsync(plain, new Recipient(Address, "", ["es"], null));
         var ordinary = await QueueAsync(plain, new Recipient("duty@dnscert.test", "", ["en"], null));
         await using (var sender = Sender(plain))
         {
