@@ -23,8 +23,8 @@ public sealed record CheckPass(int ZonesChecked, int Opened, int Cleared, IReadO
 /// the probe targets refreshed. Deterministic given the database and the clock.
 /// </summary>
 public sealed class MonitoringCycles(
-    NpgsqlDataSource dataSource, ZoneStateStore states, ZoneFindingStore findings, WatchedZoneStore watched, MonitoringRuntimeOptions options,
-    TimeProvider time)
+    NpgsqlDataSource dataSource, ZoneStateStore states, ZoneFindingStore findings, WatchedZoneStore watched, ZoneCheckResultStore latest,
+    MonitoringRuntimeOptions options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private static readonly HashSet<string> s_delegationChecks = new(["CHG-01", "CHG-02", "CHG-03", "CHG-04"], StringComparer.Ordinal);
@@ -136,7 +136,12 @@ public sealed class MonitoringCycles(
             }
         }
 
-        var changes = await findings.RecordRunAsync(zone, [.. found], started, options.ClearAfterRuns, cancellationToken);
+        List<Finding> kept = [.. found];
+        var changes = await findings.RecordRunAsync(zone, kept, started, options.ClearAfterRuns, cancellationToken);
+
+        // The console shows the latest check whole (findings with their evidence, the observed delegation for baseline
+        // proposals); zone_findings keeps their history for incidents. Suppressed delegation findings stay out of both.
+        await latest.SaveAsync(run.Report with { Findings = kept }, run.Snapshot, cancellationToken);
         var targets = run.Observation.Servers
             .Select(s => new ProbeTarget(DnsName.TryNormalize(s.Name, out var n) ? n : s.Name, s.Address.ToString()))
             .Distinct().OrderBy(t => t.ServerName, StringComparer.Ordinal).ThenBy(t => t.Address, StringComparer.Ordinal).ToList();

@@ -61,7 +61,7 @@ public sealed class MonitoringCyclesTests : IAsyncLifetime
         await ingestion.IngestAsync("test", Guid.CreateVersion7(), results, default);
         var options = new MonitoringRuntimeOptions { CycleSeconds = 60, EvaluationDelaySeconds = 5, MinimumVantagePoints = 2 };
         var states = new ZoneStateStore(_db, _time);
-        var cycles = new MonitoringCycles(_db, states, new ZoneFindingStore(_db), new WatchedZoneStore(_db, _time), options, _time);
+        var cycles = new MonitoringCycles(_db, states, new ZoneFindingStore(_db), new WatchedZoneStore(_db, _time), new ZoneCheckResultStore(_db), options, _time);
         var applied = 0;
         for (var minute = 1; minute <= 9; minute++)
         {

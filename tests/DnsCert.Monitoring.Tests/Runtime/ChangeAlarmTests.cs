@@ -29,7 +29,7 @@ public sealed class ChangeAlarmTests(MonitoringLabFixture fixture)
         var watched = new WatchedZoneStore(db, TimeProvider.System);
         var findings = new ZoneFindingStore(db);
         var options = new MonitoringRuntimeOptions { PrivateTree = true, ClearAfterRuns = 1, LocalAgentName = "test" };
-        var cycles = new MonitoringCycles(db, new ZoneStateStore(db, TimeProvider.System), findings, watched, options, TimeProvider.System);
+        var cycles = new MonitoringCycles(db, new ZoneStateStore(db, TimeProvider.System), findings, watched, new ZoneCheckResultStore(db), options, TimeProvider.System);
         var hints = RootHints.Load(fixture.Lab.RootHintsFile);
         var anchor = TrustAnchor.Parse(await File.ReadAllTextAsync(fixture.Lab.TrustAnchorFile));
         await watched.AddAsync(zone.Fqdn, 60, default);
@@ -51,6 +51,7 @@ public sealed class ChangeAlarmTests(MonitoringLabFixture fixture)
             var open = (await findings.OpenAsync(zone.Fqdn, default)).Select(f => f.CheckId).ToHashSet();
             open.ShouldContain("CHG-01");
             open.ShouldContain("CHG-03");
+            (await LatestCheckIdsAsync(db, zone.Fqdn)).ShouldContain("CHG-01", "the console's latest check shows the alarm too");
 
             // The change announced (by Alice) and approved (by Bob) is exactly what is observed now.
             var hijacked = await fixture.CheckAsync(zone);
@@ -61,10 +62,27 @@ public sealed class ChangeAlarmTests(MonitoringLabFixture fixture)
             await watched.ApproveChangeRecordAsync(record, s_bob, default);
             await cycles.CheckZoneAsync(zone.Fqdn, hints, anchor, default);
             (await findings.OpenAsync(zone.Fqdn, default)).ShouldNotContain(f => f.CheckId == "CHG-01" || f.CheckId == "CHG-03");
+            (await LatestCheckIdsAsync(db, zone.Fqdn)).ShouldNotContain("CHG-01", "a covered change is no alarm on the console either");
         }
         finally
         {
             await fixture.Lab.FixAsync(zone.Name);
         }
+    }
+
+    // What the console reads (zone_check_results, through the monitoring read model): the check IDs of the latest report.
+    private static async Task<List<string>> LatestCheckIdsAsync(NpgsqlDataSource db, string zone)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT f->>'checkId' FROM zone_check_results r, jsonb_array_elements(r.report->'findings') f WHERE r.zone = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = DnsCert.Dns.Names.DnsName.TryNormalize(zone, out var key) ? key : zone });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 }
