@@ -71,6 +71,8 @@ public class DutyJourneyTests(ConsoleServer server) : IClassFixture<ConsoleServe
 
         var pierrePage = await SignInAsync("pierre");
         await pierrePage.GotoAsync("/duty/requests");
+        // The first of Pierre's coming shifts is offered first: "<shift id>|<start in UTC>".
+        var offered = (await pierrePage.InputValueAsync("#occurrence")).Split('|')[1];
         await pierrePage.SelectOptionAsync("#counterpart", nora.ToString());
         await pierrePage.FillAsync("#note", "family day");
         await pierrePage.ClickAsync("#swap-form button[type=submit]");
@@ -83,8 +85,8 @@ public class DutyJourneyTests(ConsoleServer server) : IClassFixture<ConsoleServe
         await noraPage.WaitForSelectorAsync("#swaps tr[data-status='effective']");
         await ConsoleServer.ScreenshotAsync(noraPage, "42-duty-swap-accepted");
 
-        // The calendar now shows Nora on Pierre's first swapped shift.
-        await noraPage.GotoAsync("/duty?week=" + DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        // The calendar of that week shows Nora on Pierre's swapped shift (07:00Z is the same date in New York).
+        await noraPage.GotoAsync("/duty?week=" + offered[..10]);
         (await noraPage.Locator("#roster .slot[data-person='nora']").AllInnerTextsAsync()).ShouldContain(t => t.Contains("swap", StringComparison.Ordinal));
         (await noraPage.InnerTextAsync("#on-duty-now")).ShouldNotBeNullOrWhiteSpace();
     }
