@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DnsCert.Infrastructure;
+using DnsCert.Infrastructure.Campaigns;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
 using DnsCert.Web.Health;
@@ -64,6 +65,7 @@ public static class ServerHost
         }));
         builder.Services.AddDnsCertPersistence(builder.Configuration);
         builder.Services.AddDnsCertNotifications(builder.Configuration);
+        builder.Services.AddDnsCertCampaigns(builder.Configuration);
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddDnsCertHealth();
@@ -96,6 +98,7 @@ public static class ServerHost
         app.MapMeApi();
         app.MapDirectoryApi();
         app.MapNotificationsApi();
+        app.MapCampaignsApi();
         return app;
     }
 
