@@ -7,6 +7,7 @@ using DnsCert.Core.Constituency;
 using DnsCert.Core.Visibility;
 using DnsCert.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace DnsCert.Web.Api;
 
@@ -33,7 +34,7 @@ public static class CampaignsApi
             .RequireAuthorization(ApiScopes.Read).WithName("GetCampaign").WithSummary("A campaign with its coverage per registry, laggards first.");
 
         group.MapPost("/campaigns", async (HttpContext http, ICampaignStore store, IDirectoryRepository directory, PublicSuffixListHolder psl, TimeProvider time,
-                string name, string? tlp, string? action, DateTimeOffset? deadline, int? namesPerDay, string[]? sinkhole, string? registrar, DateOnly? day,
+                string name, string? tlp, string? action, DateTimeOffset? deadline, int? namesPerDay, [FromQuery] string[]? sinkhole, string? registrar, DateOnly? day,
                 CancellationToken ct) => await GuardAsync(async () =>
                 {
                     var draft = new CampaignDraft(name, TlpLabels.Parse(tlp ?? "AMBER"), deadline ?? time.GetUtcNow().AddDays(1),
