@@ -7,6 +7,7 @@ using DnsCert.Core.Notifications;
 using DnsCert.Core.Visibility;
 using DnsCert.Infrastructure.Campaigns;
 using DnsCert.Infrastructure.Constituency;
+using DnsCert.Monitoring.Resolution;
 using Npgsql;
 using Spectre.Console;
 
@@ -26,6 +27,7 @@ internal static class CampaignCommands
         campaign.Subcommands.Add(AddCommand());
         campaign.Subcommands.Add(StatusCommand());
         campaign.Subcommands.Add(ListCommand());
+        campaign.Subcommands.Add(VerifyCommand());
         return campaign;
     }
 
@@ -92,6 +94,35 @@ internal static class CampaignCommands
             }
 
             Console.WriteLine($"unroutable\t{view.Unroutable}\t{string.Join(",", view.UnroutableTlds)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command VerifyCommand()
+    {
+        var id = new Argument<Guid>("id") { Description = "Campaign id" };
+        var hints = new Option<string>("--hints") { Description = "Root hints file (a lab's, for a lab campaign)", DefaultValueFactory = _ => RootHints.DefaultFile };
+        var rate = new Option<double>("--rate") { Description = "Queries per second to one TLD server address", DefaultValueFactory = _ => 50 };
+        var command = new Command("verify", "Check every routed name at its TLD's authoritative servers; verified or contradicted where the registry reported actioned.")
+            { id, hints, rate };
+        command.SetAction((p, ct) => CliDatabase.RunAsync(async () =>
+        {
+            await using var dataSource = CliDatabase.Open(p);
+            var hintsFile = p.GetValue(hints)!;
+            using var prober = new Prober(new ProbeSettings { PrivateTree = hintsFile != RootHints.DefaultFile });
+            var resolver = new IterativeResolver(prober, RootHints.Load(hintsFile));
+            var verify = new VerifyCampaign(new CampaignRequestStore(dataSource, TimeProvider.System),
+                new CampaignVerifier(prober, TimeProvider.System, p.GetValue(rate)));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var summary = await verify.HandleAsync(DirectoryCommands.Staff, p.GetValue(id), VerifyCampaign.FromRoot(resolver), ct);
+            Console.WriteLine($"checked\t{summary.Checked}\tverified\t{summary.Verified}\tcontradicted\t{summary.Contradicted}\tunknown\t{summary.Unknown}");
+            foreach (var (state, count) in summary.States.OrderBy(s => s.Key))
+            {
+                Console.WriteLine($"{state.Code()}\t{count}");
+            }
+
+            Console.Error.WriteLine($"dnscert: {summary.Checked} names in {watch.Elapsed.TotalSeconds:F1} s ({prober.QueriesSent} queries)");
             return 0;
         }));
         return command;

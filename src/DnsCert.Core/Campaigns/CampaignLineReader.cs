@@ -54,6 +54,11 @@ public sealed class CampaignLineReader(TextReader input, long maxLines = Campaig
                 // The first line that says something decides the format.
                 _separator = text.Contains(',', StringComparison.Ordinal) ? ',' : text.Contains('\t', StringComparison.Ordinal) ? '\t' : text.Contains(';', StringComparison.Ordinal) ? ';' : '\0';
                 _column = 0;
+                if (_separator == '\0' && s_headers.Contains(text.ToLowerInvariant()))
+                {
+                    continue; // A one-column CSV's header.
+                }
+
                 if (_separator != '\0')
                 {
                     var cells = Split(text, _separator);

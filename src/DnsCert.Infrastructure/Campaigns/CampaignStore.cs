@@ -204,8 +204,11 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource, NotificationRules
 
     internal Uri RequestLink(string token) => new(options.PortalUrl, "campaigns/requests/" + token);
 
-    /// <summary>How a campaign or request is named to people: its id's first 8 hex digits, upper case.</summary>
-    internal static string Reference(Guid id) => "C-" + id.ToString("N", CultureInfo.InvariantCulture)[..8].ToUpperInvariant();
+    /// <summary>
+    /// How a campaign or request is named to people: the last 12 hex digits of its id, upper case (random in a
+    /// version 7 id; the first digits are its time and repeat for a minute).
+    /// </summary>
+    public static string Reference(Guid id) => "C-" + id.ToString("N", CultureInfo.InvariantCulture)[20..].ToUpperInvariant();
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DnsCert.Infrastructure;
+using DnsCert.Infrastructure.Campaigns;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
 using DnsCert.Web.Duty;
@@ -69,6 +70,7 @@ public static class ServerHost
         builder.Services.AddDnsCertNotifications(builder.Configuration);
         builder.Services.AddDnsCertMonitoring(builder.Configuration);
         builder.Services.AddDnsCertMonitoringRuntime();
+        builder.Services.AddDnsCertCampaigns(builder.Configuration);
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddDnsCertIncidents(builder.Configuration);
@@ -110,6 +112,7 @@ public static class ServerHost
         app.MapAgentApi();
         app.MapIncidentsApi();
         app.MapDutyApi();
+        app.MapCampaignsApi();
         return app;
     }
 

@@ -10,12 +10,12 @@ using DnsCert.Monitoring.Resolution;
 namespace DnsCert.Core.Tests.Campaigns;
 
 /// <summary>
-/// DNS verification against a real UDP server on 127.53.0.1:53 (below the labs' 127.56–127.99; the prober always
+/// DNS verification against a real UDP server on 127.51.0.1:53 (outside every lab: 127.53 is the developer lab, 127.54–127.99 test labs; the prober always
 /// queries port 53) acting as the authoritative server of the TLD <c>camp.</c>.
 /// </summary>
 public sealed class CampaignVerifierTests
 {
-    private static readonly IPAddress s_address = IPAddress.Parse("127.53.0.1");
+    private static readonly IPAddress s_address = IPAddress.Parse("127.51.0.1");
     private static readonly string[] s_sinkhole = ["sink1.sinkhole.example.", "sink2.sinkhole.example."];
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class CampaignVerifierTests
             new Dictionary<string, IReadOnlyList<Core.Campaigns.TldServer>> { ["camp"] = [new("ns.camp.", s_address)] }, s_sinkhole, default);
 
         checks.Select(c => c.State).ShouldBe([DnsState.NxDomain, DnsState.Held, DnsState.Delegated, DnsState.Sinkholed, DnsState.Delegated, DnsState.Unknown]);
-        checks[2].Detail.ShouldStartWith("NS ns1.elsewhere.example. @ns.camp. (127.53.0.1)");
+        checks[2].Detail.ShouldStartWith("NS ns1.elsewhere.example. @ns.camp. (127.51.0.1)");
         checks[5].Detail.ShouldContain("no authoritative server");
         server.Queries.ShouldBe(5);
 
