@@ -100,4 +100,7 @@ public interface IOpenPgpKeyReader
 {
     /// <exception cref="ValidationException">Not a readable public key (field <c>openPgpKey</c>).</exception>
     OpenPgpKeyInfo Read(string armoured);
+
+    /// <summary>Whether mail to this key can be encrypted (else it is stored and mail is signed, not encrypted).</summary>
+    bool CanEncryptTo(string? armoured);
 }

@@ -28,7 +28,9 @@ public sealed class ConstituencyRecipientDirectory(IContactDirectory contacts, N
             throw new RecipientDirectoryUnavailableException("the constituency directory cannot be read", e);
         }
 
-        return [.. found.Select(c => new Recipient(c.Email, c.Name, Languages(c.Language, organisationLanguages), c.OpenPgpKey))];
+        // A stored key the pipeline cannot encrypt to (Ed25519/Cv25519 with BouncyCastle 1.8.10) is not handed on: the
+        // mail goes out signed, not encrypted, as the directory tells staff, instead of failing.
+        return [.. found.Select(c => new Recipient(c.Email, c.Name, Languages(c.Language, organisationLanguages), OpenPgpKeyReader.EncryptableOrNull(c.OpenPgpKey)))];
     }
 
     public async Task<string?> FindOpenPgpKeyByAddressAsync(string address, CancellationToken cancellationToken)

@@ -542,17 +542,7 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             """, connection, transaction);
         insert.Add(id);
         insert.Add(organisationId);
-        insert.Add(contact.Name);
-        insert.Add(contact.IsRoleMailbox);
-        insert.Add(DirectoryRows.RoleCodes(contact.Roles));
-        insert.Add(contact.Email);
-        insert.AddText(contact.Phone);
-        insert.AddText(contact.Language);
-        insert.AddText(contact.OpenPgpKey);
-        insert.AddText(key?.Fingerprint);
-        insert.AddTime(key?.ExpiresAt);
-        insert.AddText(contact.WorkingHours);
-        insert.AddDate(contact.LastVerified);
+        insert.AddContactFields(contact, key);
         insert.Add(source);
         insert.AddText(importKey);
         insert.AddTime(importedAt);
@@ -607,17 +597,7 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             RETURNING organisation_id
             """, connection, transaction);
         update.Add(contactId);
-        update.Add(contact.Name);
-        update.Add(contact.IsRoleMailbox);
-        update.Add(DirectoryRows.RoleCodes(contact.Roles));
-        update.Add(contact.Email);
-        update.AddText(contact.Phone);
-        update.AddText(contact.Language);
-        update.AddText(contact.OpenPgpKey);
-        update.AddText(key?.Fingerprint);
-        update.AddTime(key?.ExpiresAt);
-        update.AddText(contact.WorkingHours);
-        update.AddDate(contact.LastVerified);
+        update.AddContactFields(contact, key);
         update.AddTime(time.GetUtcNow());
         update.Add(ContactFields);
         if (await update.ExecuteScalarAsync(cancellationToken) is not Guid organisationId)

@@ -57,5 +57,25 @@ internal static class DirectoryRows
     public static void AddDate(this NpgsqlCommand command, DateOnly? value) =>
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)value ?? DBNull.Value });
 
+    /// <summary>
+    /// The eleven contact columns in their one order — name, is_role_mailbox, roles, email, phone, language,
+    /// openpgp_key, openpgp_fingerprint, openpgp_expires_at, working_hours, last_verified — as the next positional
+    /// parameters: inserts and updates of a contact bind them the same way.
+    /// </summary>
+    public static void AddContactFields(this NpgsqlCommand command, ContactInput contact, OpenPgpKeyInfo? key)
+    {
+        command.Add(contact.Name);
+        command.Add(contact.IsRoleMailbox);
+        command.Add(RoleCodes(contact.Roles));
+        command.Add(contact.Email);
+        command.AddText(contact.Phone);
+        command.AddText(contact.Language);
+        command.AddText(contact.OpenPgpKey);
+        command.AddText(key?.Fingerprint);
+        command.AddTime(key?.ExpiresAt);
+        command.AddText(contact.WorkingHours);
+        command.AddDate(contact.LastVerified);
+    }
+
     public static string[] RoleCodes(IEnumerable<ContactRole> roles) => [.. roles.Select(r => r.ToCode())];
 }

@@ -4,7 +4,10 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace DnsCert.Infrastructure.Constituency;
 
-/// <summary>Reads ASCII-armoured (or binary) OpenPGP public keys with BouncyCastle: fingerprint, creation, expiry, user ids.</summary>
+/// <summary>
+/// Reads ASCII-armoured (or binary) OpenPGP public keys: fingerprint, creation, expiry, user ids — with BouncyCastle,
+/// and with <see cref="OpenPgpPacketReader"/> for the algorithms BouncyCastle 1.8.10 does not know (Ed25519/Cv25519).
+/// </summary>
 public sealed class OpenPgpKeyReader : IOpenPgpKeyReader
 {
     /// <summary>A public key block larger than this is not a contact's key (keeps a pasted file from filling a row).</summary>
@@ -27,7 +30,9 @@ public sealed class OpenPgpKeyReader : IOpenPgpKeyReader
         }
         catch (Exception e) when (e.Message.Contains("unknown PGP public key algorithm", StringComparison.Ordinal))
         {
-            throw new ValidationException(Field, "this key's algorithm is not supported yet (EdDSA/ECDH keys); use an RSA or DSA key");
+            // EdDSA (22) / ECDH (18), gpg's Ed25519/Cv25519 default: BouncyCastle 1.8.10 cannot read them, our packet
+            // reader can (fingerprint, creation, expiry, user ids); encryption to them is another matter (CanEncryptTo).
+            return OpenPgpPacketReader.Read(armoured).Info;
         }
         catch (Exception e) when (e is IOException or PgpException or ArgumentException or InvalidOperationException or FormatException)
         {
@@ -45,4 +50,30 @@ public sealed class OpenPgpKeyReader : IOpenPgpKeyReader
         var userIds = master.GetUserIds().Cast<object>().Select(u => u.ToString() ?? "").Where(u => u.Length > 0).ToList();
         return new OpenPgpKeyInfo(Convert.ToHexString(master.GetFingerprint()), created, expires, userIds);
     }
+
+    /// <summary>
+    /// Whether the notification pipeline (BouncyCastle) can encrypt mail to this key. False for keys it cannot read
+    /// (Ed25519/Cv25519 with BouncyCastle 1.8.10) or without an encryption (sub)key: mail to such a contact is signed,
+    /// not encrypted, and the directory says so.
+    /// </summary>
+    public bool CanEncryptTo(string? armoured)
+    {
+        if (string.IsNullOrWhiteSpace(armoured))
+        {
+            return false;
+        }
+
+        try
+        {
+            Notifications.OpenPgpKeys.EncryptionKey(armoured);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The key the notification pipeline may encrypt to, or null when it cannot (then mail is signed only).</summary>
+    public static string? EncryptableOrNull(string? armoured) => new OpenPgpKeyReader().CanEncryptTo(armoured) ? armoured : null;
 }

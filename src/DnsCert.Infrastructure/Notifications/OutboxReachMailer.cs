@@ -36,7 +36,8 @@ public sealed class OutboxReachMailer(NpgsqlDataSource dataSource, MessageFactor
 
         var recipient = new Recipient(message.Email, message.ContactName,
             ConstituencyRecipientDirectory.Languages(message.Language, organisationLanguages),
-            await directory.FindOpenPgpKeyByAddressAsync(message.Email, cancellationToken));
+            // Signed, not encrypted, when the contact's key is one the pipeline cannot encrypt to (Ed25519/Cv25519).
+            OpenPgpKeyReader.EncryptableOrNull(await directory.FindOpenPgpKeyByAddressAsync(message.Email, cancellationToken)));
         var item = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["test"] = message.CampaignName,

@@ -94,5 +94,7 @@ public class DirectoryValidationTests
             Calls++;
             throw new ValidationException("openPgpKey", "not a key");
         }
+
+        public bool CanEncryptTo(string? armoured) => false;
     }
 }

@@ -11,7 +11,7 @@ namespace DnsCert.Web.Pages.Directory;
 
 /// <summary>One organisation: facts, assets (with their source), contacts, claims, pending changes, history.</summary>
 [Authorize]
-public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryService service, DeliveryTracking tracking) : PageModel
+public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryService service, DeliveryTracking tracking, IOpenPgpKeyReader keys) : PageModel
 {
     /// <summary>Messages listed on the page; the deliveries page shows more.</summary>
     public const int RecentDeliveries = 20;
@@ -28,6 +28,9 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
     public DeliveryStatusView? Deliveries { get; private set; }
 
     public string? Error { get; private set; }
+
+    /// <summary>Contacts whose stored OpenPGP key the mail pipeline cannot encrypt to: their mail is signed, not encrypted.</summary>
+    public IReadOnlySet<Guid> SignedOnly { get; private set; } = new HashSet<Guid>();
 
     public string? ErrorField { get; private set; }
 
@@ -132,6 +135,7 @@ public sealed class OrganisationModel(IDirectoryRepository directory, DirectoryS
             return NotFound();
         }
 
+        SignedOnly = Details.Contacts.Where(c => c.OpenPgpKey is not null && !keys.CanEncryptTo(c.OpenPgpKey)).Select(c => c.Id).ToHashSet();
         MayEdit = DirectoryService.MayEditContacts(viewer, id);
         IsStaff = DirectoryService.IsStaff(viewer);
         History = MayEdit ? await directory.HistoryAsync(viewer, id, cancellationToken) : [];
