@@ -127,6 +127,9 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<DutyRequests>();
         services.AddSingleton<DutyPager>();
         services.AddSingleton<IDutyPager>(sp => sp.GetRequiredService<DutyPager>());
+        // New incidents go to the officer the roster names (replacing the incident module's "nobody" fallback, in
+        // whichever order the two modules are added).
+        services.Replace(ServiceDescriptor.Singleton<IDutyOfficerLookup, RosterDutyOfficerLookup>());
         return services;
     }
 }
