@@ -64,7 +64,7 @@ public class CampaignsApiTests(DnsCertWebFactory factory) : IClassFixture<DnsCer
         again.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetGuid().ShouldBe(id);
 
-        var bad = await staff.Client.PostAsync(url + "x", new StringContent($"ok.{tld}\nbad..{tld}\n", Encoding.UTF8, "text/plain"));
+        var bad = await staff.Client.PostAsync(url.Replace("name=", "name=x", StringComparison.Ordinal), new StringContent($"ok.{tld}\nbad..{tld}\n", Encoding.UTF8, "text/plain"));
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("file")[0].GetString().ShouldBe($"line 2: 'bad..{tld}' has an empty label");
 
