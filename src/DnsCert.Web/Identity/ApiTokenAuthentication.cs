@@ -59,13 +59,28 @@ public sealed class ApiTokenAuthenticationHandler(
     }
 }
 
-/// <summary>Authorisation policies of the API: a scope for tokens; a signed-in browser session holds every scope.</summary>
+/// <summary>
+/// Authorisation policies of the API: a scope for tokens; a signed-in browser session holds the people's scopes
+/// (read, write). The machine scopes — an agent pushing probe results, the mail gateway handing in mail — feed every
+/// organisation's monitoring and intake, so they need a token whose owner is an administrator, never a browser session.
+/// </summary>
 public static class ApiPolicies
 {
+    private static readonly string[] s_machineScopes = [Core.Accounts.ApiScopes.Agent, Core.Accounts.ApiScopes.MailIntake];
+
     public static void AddScopePolicies(this AuthorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var scope in Core.Accounts.ApiScopes.All)
+        foreach (var scope in s_machineScopes)
+        {
+            options.AddPolicy(scope, policy => policy
+                .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiTokenAuthenticationHandler.ScopeClaim, scope)
+                .RequireRole(Core.Accounts.Roles.Administrator));
+        }
+
+        foreach (var scope in Core.Accounts.ApiScopes.All.Except(s_machineScopes))
         {
             options.AddPolicy(scope, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiTokenAuthenticationHandler.SchemeName)

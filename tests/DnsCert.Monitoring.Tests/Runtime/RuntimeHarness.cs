@@ -62,7 +62,7 @@ public sealed class RuntimeHarness : IAsyncDisposable
         var userId = Guid.CreateVersion7();
         await using (var user = db.CreateCommand("""
             INSERT INTO users (id, user_name, display_name, roles, must_change_password, created_at)
-            VALUES ($1, 'probe-agents', 'Probe agents', '{constituent}', false, now())
+            VALUES ($1, 'probe-agents', 'Probe agents', '{administrator}', false, now())
             """))
         {
             user.Parameters.Add(new() { Value = userId });

@@ -28,9 +28,11 @@ public sealed class AgentApiTests(AgentApiFactory factory) : IClassFixture<Agent
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    private async Task<HttpClient> ClientAsync(params string[] scopes)
+    private Task<HttpClient> ClientAsync(params string[] scopes) => ClientAsync(Roles.Administrator, scopes);
+
+    private async Task<HttpClient> ClientAsync(string role, params string[] scopes)
     {
-        var user = await People.CreateAsync(factory, People.Unique("agent"), [Roles.Constituent]);
+        var user = await People.CreateAsync(factory, People.Unique("agent"), [role]);
         var (token, _) = await factory.Services.GetRequiredService<ApiTokenStore>().CreateAsync(user.Id, "probe", scopes, TimeSpan.FromDays(1), default);
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -40,6 +42,16 @@ public sealed class AgentApiTests(AgentApiFactory factory) : IClassFixture<Agent
     private static ProbeMeasurement Measurement(string vantagePoint, string address = "192.0.2.1", int ms = 0) => new(vantagePoint, "Agent-Test.example.",
         "NS1.agent-test.example", address, "udp", "agent-test.example.", "SOA", ProbeOutcome.Answered, "NOERROR", true, 21.5,
         2026112101, DateTimeOffset.UtcNow.AddSeconds(-5).AddMilliseconds(ms));
+
+    [Fact]
+    public async Task Only_an_administrators_agent_token_may_pull_work_or_push_results()
+    {
+        // Results feed every organisation's monitoring: a constituent's token with the agent scope is not enough.
+        using var constituent = await ClientAsync(Roles.Constituent, ApiScopes.Agent);
+        (await constituent.GetAsync("/api/v1/agent/work?vantagePoint=vp-x")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        using var admin = await ClientAsync(ApiScopes.Agent);
+        (await admin.GetAsync("/api/v1/agent/work?vantagePoint=vp-x")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+    }
 
     [Fact]
     public async Task An_agent_pulls_its_zones_and_a_batch_sent_twice_is_stored_once()

@@ -25,7 +25,7 @@ public sealed class MailgateTests : IAsyncLifetime
         await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync(null, default);
         await using (var user = _db.CreateCommand("""
             INSERT INTO users (id, user_name, display_name, roles, must_change_password, created_at)
-            VALUES ($1, 'mailgate', 'Mail gateway', '{constituent}', false, now())
+            VALUES ($1, 'mailgate', 'Mail gateway', '{administrator}', false, now())
             """))
         {
             var id = Guid.CreateVersion7();
