@@ -33,8 +33,8 @@ public class CampaignUploadsTests
     public async Task Names_are_normalised_routed_and_written_with_unroutable_ones_marked()
     {
         var (uploads, store) = Create();
-        const string text = "# day 1\nExample.com\nwww.other.net.\n\nbücher.org\nfoo.co.uk\nname.fk\n";
-        await uploads.HandleAsync(Target(), new StringReader(text), null, default);
+        const string Text = "# day 1\nExample.com\nwww.other.net.\n\nbücher.org\nfoo.co.uk\nname.fk\n";
+        await uploads.HandleAsync(Target(), new StringReader(Text), null, default);
 
         store.Written.ShouldBe([
             new RoutedName("example.com.", "com", s_com),
@@ -53,8 +53,8 @@ public class CampaignUploadsTests
     public async Task Bad_lines_refuse_the_whole_upload_naming_each_line_and_nothing_is_committed()
     {
         var (uploads, store) = Create();
-        const string text = "good.com\nbad..com\nfoo.notatld\ncom\nco.uk\nlocalhost\nother.org\n";
-        var e = await Should.ThrowAsync<CampaignUploadRejectedException>(() => uploads.HandleAsync(Target(), new StringReader(text), null, default));
+        const string Text = "good.com\nbad..com\nfoo.notatld\ncom\nco.uk\nlocalhost\nother.org\n";
+        var e = await Should.ThrowAsync<CampaignUploadRejectedException>(() => uploads.HandleAsync(Target(), new StringReader(Text), null, default));
 
         e.ErrorCount.ShouldBe(5);
         e.Errors.Select(x => x.Line).ShouldBe([2, 3, 4, 5, 6]);
@@ -71,8 +71,8 @@ public class CampaignUploadsTests
     public async Task Csv_uploads_use_the_domain_column_and_quotes()
     {
         var (uploads, store) = Create();
-        const string text = "date,\"domain\",source\n2020-01-01,a.com,dga\n2020-01-01,\"b.org\",\"x,y\"\n";
-        await uploads.HandleAsync(Target(), new StringReader(text), null, default);
+        const string Text = "date,\"domain\",source\n2020-01-01,a.com,dga\n2020-01-01,\"b.org\",\"x,y\"\n";
+        await uploads.HandleAsync(Target(), new StringReader(Text), null, default);
         store.Written.Select(n => n.Name).ShouldBe(["a.com.", "b.org."]);
     }
 

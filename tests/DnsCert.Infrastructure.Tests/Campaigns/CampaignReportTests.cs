@@ -56,7 +56,11 @@ public class CampaignReportTests
         work.Names.Count.ShouldBe(5);
         var dns = new Dictionary<string, DnsState>
         {
-            ["a.com."] = DnsState.NxDomain, ["b.com."] = DnsState.Held, ["c.com."] = DnsState.Delegated, ["d.com."] = DnsState.Delegated, ["e.org."] = DnsState.NxDomain,
+            ["a.com."] = DnsState.NxDomain,
+            ["b.com."] = DnsState.Held,
+            ["c.com."] = DnsState.Delegated,
+            ["d.com."] = DnsState.Delegated,
+            ["e.org."] = DnsState.NxDomain,
         };
         await requests.RecordChecksAsync(created.CampaignId, [.. work.Names.Select(n =>
             new CheckedName(n.Name, dns[n.Name], "test", CampaignVerifier.Judge(n.Status, work.Action, dns[n.Name])))], default);

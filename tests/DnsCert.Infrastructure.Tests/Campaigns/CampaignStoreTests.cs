@@ -110,9 +110,9 @@ public class CampaignStoreTests
         await using var db = await MigratedDatabase.CreateAsync();
         await ImportConfickerRegistriesAsync(db);
         var uploads = Uploads(db, Store(db));
-        const string day1 = "a1.com\nb1.org\na1.com\n";
-        var first = await uploads.HandleAsync(NewCampaign(), new StringReader(day1), null, default);
-        var again = await uploads.HandleAsync(NewCampaign(), new StringReader(day1.Replace("\n", "\r\n", StringComparison.Ordinal)), null, default);
+        const string Day1 = "a1.com\nb1.org\na1.com\n";
+        var first = await uploads.HandleAsync(NewCampaign(), new StringReader(Day1), null, default);
+        var again = await uploads.HandleAsync(NewCampaign(), new StringReader(Day1.Replace("\n", "\r\n", StringComparison.Ordinal)), null, default);
 
         again.AlreadyUploaded.ShouldBeTrue();
         again.CampaignId.ShouldBe(first.CampaignId);
