@@ -28,9 +28,9 @@ public sealed class AgentApiTests(AgentApiFactory factory) : IClassFixture<Agent
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    private Task<HttpClient> ClientAsync(params string[] scopes) => ClientAsync(Roles.Administrator, scopes);
+    private Task<HttpClient> ClientAsync(params string[] scopes) => ClientOfAsync(Roles.Administrator, scopes);
 
-    private async Task<HttpClient> ClientAsync(string role, params string[] scopes)
+    private async Task<HttpClient> ClientOfAsync(string role, params string[] scopes)
     {
         var user = await People.CreateAsync(factory, People.Unique("agent"), [role]);
         var (token, _) = await factory.Services.GetRequiredService<ApiTokenStore>().CreateAsync(user.Id, "probe", scopes, TimeSpan.FromDays(1), default);
@@ -47,7 +47,7 @@ public sealed class AgentApiTests(AgentApiFactory factory) : IClassFixture<Agent
     public async Task Only_an_administrators_agent_token_may_pull_work_or_push_results()
     {
         // Results feed every organisation's monitoring: a constituent's token with the agent scope is not enough.
-        using var constituent = await ClientAsync(Roles.Constituent, ApiScopes.Agent);
+        using var constituent = await ClientOfAsync(Roles.Constituent, ApiScopes.Agent);
         (await constituent.GetAsync("/api/v1/agent/work?vantagePoint=vp-x")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
         using var admin = await ClientAsync(ApiScopes.Agent);
         (await admin.GetAsync("/api/v1/agent/work?vantagePoint=vp-x")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
