@@ -93,12 +93,12 @@ public static class InfrastructureServiceCollectionExtensions
     public static IServiceCollection AddDnsCertMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(_ => configuration.GetSection(MonitoringStorageOptions.SectionName).Get<MonitoringStorageOptions>() ?? new());
-        services.TryAddSingleton(_ =>
-        {
-            var runtime = configuration.GetSection(MonitoringRuntimeOptions.SectionName).Get<MonitoringRuntimeOptions>() ?? new();
-            runtime.Validate();
-            return runtime;
-        });
+        // Validated at start-up like every other section, so a bad value stops the server with the one-line
+        // "configuration error" naming it (exit 2), not an exception when the first monitoring service starts.
+        services.AddOptions<MonitoringRuntimeOptions>().Bind(configuration.GetSection(MonitoringRuntimeOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MonitoringRuntimeOptions>, MonitoringRuntimeOptionsValidator>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<MonitoringRuntimeOptions>>().Value);
         services.TryAddSingleton<ProbePartitions>();
         services.TryAddSingleton<ProbeIngestion>();
         services.TryAddSingleton<ZoneStateStore>();
@@ -131,5 +131,25 @@ public static class InfrastructureServiceCollectionExtensions
         // whichever order the two modules are added).
         services.Replace(ServiceDescriptor.Singleton<IDutyOfficerLookup, RosterDutyOfficerLookup>());
         return services;
+    }
+}
+
+/// <summary><see cref="MonitoringRuntimeOptions.Validate"/> as an options check: the failure names the setting and its value.</summary>
+internal sealed class MonitoringRuntimeOptionsValidator : IValidateOptions<MonitoringRuntimeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MonitoringRuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            // e.g. "Monitoring:Runtime:CycleSeconds: CycleSeconds ('0') must be greater than or equal to '1'."
+            var message = e.Message.Split(" (Parameter", 2)[0];
+            return ValidateOptionsResult.Fail($"{MonitoringRuntimeOptions.SectionName}:{e.ParamName}: {message}");
+        }
     }
 }

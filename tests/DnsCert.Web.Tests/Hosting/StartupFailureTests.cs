@@ -84,4 +84,16 @@ public class StartupFailureTests
         result.ExitCode.ShouldBe(2);
         OnlyLine(result).ShouldBe("dnscert-server: configuration error: Team:PublicUrl must be an https:// URL (got 'http://dns-cert.example')");
     }
+
+    [Fact]
+    public async Task A_monitoring_cycle_of_zero_stops_the_server_naming_the_setting()
+    {
+        var env = ServerProcess.Environment(await TestDatabase.CreateAsync(), FreePort.Next());
+        env["Monitoring__Runtime__CycleSeconds"] = "0";
+
+        var result = await ServerProcess.RunToExitAsync(env);
+
+        result.ExitCode.ShouldBe(2);
+        OnlyLine(result).ShouldStartWith("dnscert-server: configuration error: Monitoring:Runtime:CycleSeconds: ");
+    }
 }
