@@ -29,6 +29,12 @@ public sealed class LabState
 
     public List<ActiveFault> Faults { get; set; } = [];
 
+    /// <summary>
+    /// Round trip added to every name server of the lab (<c>lab rtt</c>), or null: the relay (the fault responder in
+    /// added-rtt mode) then holds every public server address. Forgotten by <c>lab down</c>, like the faults.
+    /// </summary>
+    public int? AddedRttMilliseconds { get; set; }
+
     public ZoneState Zone(string name)
     {
         if (!Zones.TryGetValue(name, out var state))

@@ -109,6 +109,7 @@ public sealed class LabUniverse
     {
         EnsureBaseFree();
         State.Faults.Clear();
+        State.AddedRttMilliseconds = null;
         foreach (var zone in State.Zones.Values)
         {
             zone.Fingerprint = "";
@@ -347,6 +348,7 @@ public sealed class LabUniverse
 
         await LoopbackAliases.RemoveAllAsync(Paths);
         State.Faults.Clear();
+        State.AddedRttMilliseconds = null;
         State.Save(Paths.State);
     }
 
@@ -476,6 +478,25 @@ public sealed class LabUniverse
         var zones = State.Faults.Select(f => f.Zone).Distinct().ToList();
         State.Faults.Clear();
         await ApplyAsync(zones, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a round trip to every name server of the lab (root, TLDs, second level; null removes it): the relay (the
+    /// fault responder in added-rtt mode, one process) takes every public server address over and forwards to the
+    /// daemons' backend addresses, holding each answer. The "50 ms added RTT" benchmark regime, where the kernel has
+    /// no netem (docs/lab.md). Addresses a fault took over keep their fault, without the added round trip.
+    /// </summary>
+    public async Task SetAddedRttAsync(int? milliseconds, CancellationToken cancellationToken = default)
+    {
+        if (milliseconds is < 1 or > FaultCatalogue.MaximumDelayMilliseconds)
+        {
+            throw new LabException($"the added round trip must be from 1 ms to {FaultCatalogue.MaximumDelayMilliseconds} ms");
+        }
+
+        State.AddedRttMilliseconds = milliseconds;
+        await ApplyAsync([], cancellationToken);
+        // Every server answers again, now through the relay (or directly).
+        await WaitServedAsync([.. Plan.Zones], null, cancellationToken);
     }
 
     /// <summary>The served zone as the primary has it now (AXFR with TSIG from its backend address).</summary>

@@ -58,7 +58,8 @@ internal sealed class ServerConfigs
         var set = new SortedSet<string>(StringComparer.Ordinal) { _plan.BackendAddress(d.Kind, d.Tier) };
         foreach (var server in _plan.Zones.Where(z => z.Level == d.Tier).SelectMany(z => z.Servers).Where(s => s.Kind == d.Kind))
         {
-            if (!TakenOver(server, faults))
+            // With an added round trip the relay holds every public address; the daemon keeps its backend address.
+            if (!TakenOver(server, faults) && _state.AddedRttMilliseconds is null)
             {
                 set.Add(server.Address);
             }

@@ -386,6 +386,52 @@ public sealed class FaultTests
         await AssertHealthyAsync(zone);
     }
 
+    [Fact]
+    public async Task Added_round_trip_delays_every_name_server_and_not_the_backends()
+    {
+        const int Rtt = 300;
+        var zone = _fixture.Take(z => z.Level == ZoneLevel.SecondLevel && z.Servers.Count == 2);
+        await using var repair = _fixture.RepairOnExit(zone.Name);
+        var primary = zone.Primary;
+        var secondary = zone.Servers.Single(s => !s.IsPrimary);
+        await Should.ThrowAsync<LabException>(() => Lab.SetAddedRttAsync(0));
+        try
+        {
+            await Lab.SetAddedRttAsync(Rtt);
+            Lab.State.AddedRttMilliseconds.ShouldBe(Rtt);
+            // kdig's own measure: the root, the zone's parent and both of its servers are 300 ms away over UDP and TCP.
+            foreach (var address in new[] { Lab.Plan.Root.Primary.Address, zone.Parent!.Primary.Address, primary.Address, secondary.Address })
+            {
+                var udp = await KdigAsync("@" + address, "+norec", "+time=5", zone.Fqdn, "SOA");
+                Status(udp).ShouldBe("NOERROR", udp);
+                ReplyMilliseconds(udp).ShouldBeGreaterThanOrEqualTo(Rtt - 10, udp);
+                var tcp = await KdigAsync("@" + address, "+norec", "+tcp", "+time=5", zone.Fqdn, "SOA");
+                ReplyMilliseconds(tcp).ShouldBeGreaterThanOrEqualTo(Rtt - 10, tcp);
+            }
+
+            // The backend (transfers, NOTIFY) is not delayed.
+            ReplyMilliseconds(await KdigAsync("@" + Lab.Plan.BackendAddress(primary.Kind, zone.Level), "+norec", zone.Fqdn, "SOA")).ShouldBeLessThan(Rtt - 10);
+
+            // A fault taking an address over keeps it (no added round trip there); the relay lets go of that address.
+            await Lab.BreakAsync(zone.Name, FaultCatalogue.TcpBroken);
+            var broken = await KdigAsync("@" + secondary.Address, "+norec", "+time=5", zone.Fqdn, "SOA");
+            Status(broken).ShouldBe("NOERROR", broken);
+            ReplyMilliseconds(broken).ShouldBeLessThan(Rtt - 10, broken);
+            (await SerialAsync(secondary.Address, zone.Fqdn, tcp: true)).ShouldStartWith("none");
+            ReplyMilliseconds(await KdigAsync("@" + primary.Address, "+norec", "+time=5", zone.Fqdn, "SOA")).ShouldBeGreaterThanOrEqualTo(Rtt - 10);
+            await Lab.FixAsync(zone.Name);
+            ReplyMilliseconds(await KdigAsync("@" + secondary.Address, "+norec", "+time=5", zone.Fqdn, "SOA")).ShouldBeGreaterThanOrEqualTo(Rtt - 10);
+        }
+        finally
+        {
+            await Lab.SetAddedRttAsync(null);
+        }
+
+        Lab.State.AddedRttMilliseconds.ShouldBeNull();
+        ReplyMilliseconds(await KdigAsync("@" + primary.Address, "+norec", zone.Fqdn, "SOA")).ShouldBeLessThan(Rtt - 10);
+        await AssertHealthyAsync(zone);
+    }
+
     [Theory]
     [InlineData("50ms", 50)]
     [InlineData("1.5s", 1500)]

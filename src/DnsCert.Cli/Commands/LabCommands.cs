@@ -69,6 +69,21 @@ internal static class LabCommands
         scenario.SetAction((p, ct) => RunAsync(() => ScenarioAsync(Dir(p), p.GetValue(scenarioArg), ct)));
         lab.Subcommands.Add(scenario);
 
+        var rttArg = new Argument<string>("rtt") { Description = "Round trip added to every name server, e.g. 50ms; off removes it" };
+        var rtt = new Command("rtt", "Add a round trip to every name server of the lab (the relay; docs/lab.md).") { rttArg };
+        rtt.SetAction((p, ct) => RunAsync(() => RttAsync(Dir(p), p.GetValue(rttArg)!, ct)));
+        lab.Subcommands.Add(rtt);
+
+        var map = new Option<string>("--map") { Required = true };
+        var relayDelay = new Option<int>("--delay-ms") { Required = true };
+        var relayPid = new Option<string>("--pid-file") { Required = true };
+        var relay = new Command("relay", "(internal) Run the relay of `lab rtt` on every address of a map until stopped.") { Hidden = true };
+        relay.Options.Add(map);
+        relay.Options.Add(relayDelay);
+        relay.Options.Add(relayPid);
+        relay.SetAction((p, ct) => RunAsync(() => RelayAsync(p.GetValue(map)!, p.GetValue(relayDelay), p.GetValue(relayPid)!, ct)));
+        lab.Subcommands.Add(relay);
+
         var listen = new Option<string>("--listen") { Required = true };
         var backend = new Option<string>("--backend") { Required = true };
         var mode = new Option<string>("--mode") { Required = true };
@@ -214,6 +229,11 @@ internal static class LabCommands
         }
 
         AnsiConsole.Write(table);
+        if (lab.State.AddedRttMilliseconds is { } rtt)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"added round trip: {rtt} ms on every name server (lab rtt off removes it)");
+        }
+
         if (status.Faults.Count == 0)
         {
             AnsiConsole.WriteLine("faults: none");
@@ -312,6 +332,31 @@ internal static class LabCommands
         }
 
         AnsiConsole.WriteLine("repair with: dnscert lab fix --all");
+        return 0;
+    }
+
+    private static async Task<int> RttAsync(string dir, string rtt, CancellationToken ct)
+    {
+        int? milliseconds = rtt.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : FaultCatalogue.ParseDelay(rtt);
+        var lab = LabUniverse.Open(dir, Self());
+        await lab.SetAddedRttAsync(milliseconds, ct);
+        Console.WriteLine(milliseconds is { } ms ? $"added round trip: {ms} ms on every name server" : "added round trip: off");
+        return 0;
+    }
+
+    private static async Task<int> RelayAsync(string map, int delayMilliseconds, string pidFile, CancellationToken ct)
+    {
+        var relays = (await File.ReadAllLinesAsync(map, ct)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length == 2)
+            .Select(f => new FaultResponder(f[0], f[1], FaultResponder.AddedRtt, delayMilliseconds)).ToList();
+        // Each responder binds its address before its first await: a taken address shows here, before the PID file.
+        var runs = relays.Select(r => r.RunAsync(ct)).ToList();
+        if (runs.FirstOrDefault(r => r.IsFaulted) is { } failed)
+        {
+            await failed;
+        }
+
+        await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), ct);
+        await Task.WhenAll(runs);
         return 0;
     }
 

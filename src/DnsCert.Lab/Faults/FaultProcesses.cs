@@ -40,6 +40,11 @@ internal sealed class FaultProcesses
     public async Task StopUnwantedAsync(IEnumerable<ActiveFault> faults)
     {
         var wanted = faults.Where(NeedsProcess).Select(Id).ToHashSet(StringComparer.Ordinal);
+        if (Relay(faults) is { } relay)
+        {
+            wanted.Add(relay.Id);
+        }
+
         foreach (var pidFile in Directory.EnumerateFiles(_paths.Faults, "*.pid"))
         {
             if (!wanted.Contains(Path.GetFileNameWithoutExtension(pidFile)))
@@ -67,9 +72,48 @@ internal sealed class FaultProcesses
             ? Directory.EnumerateFiles(_paths.Faults, "*.pid").Select(p => (Path.GetFileNameWithoutExtension(p), Daemons.Pid(p, Marker)))
             : [];
 
+    /// <summary>
+    /// The relay of <c>lab rtt</c> (null without an added round trip): every public server address no fault holds,
+    /// with its daemon's backend address. Its id carries a hash of that map, so a break or fix that changes the map
+    /// restarts it (StopUnwanted stops the old one, StartWanted starts the new one).
+    /// </summary>
+    private (string Id, string Map)? Relay(IEnumerable<ActiveFault> faults)
+    {
+        if (_state.AddedRttMilliseconds is not { } delay)
+        {
+            return null;
+        }
+
+        var set = new FaultSet([.. faults]);
+        var lines = _plan.Zones.SelectMany(z => z.Servers.Select(s => (Server: s, Backend: _plan.BackendAddress(s.Kind, z.Level))))
+            .GroupBy(x => x.Server.Address, StringComparer.Ordinal)
+            .Where(g => !g.Any(x => ServerConfigs.TakenOver(x.Server, set)))
+            .Select(g => g.Key + " " + g.First().Backend)
+            .Order(StringComparer.Ordinal);
+        var map = string.Join('\n', lines) + "\n";
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(delay.ToString(CultureInfo.InvariantCulture) + "\n" + map)));
+        return ("added-rtt-" + hash[..12], map);
+    }
+
     /// <summary>Starts the processes of the faults in force that are not running yet.</summary>
     public async Task StartWantedAsync(IEnumerable<ActiveFault> faults, CancellationToken cancellationToken)
     {
+        if (Relay(faults) is { } relay && Daemons.Pid(PidFile(relay.Id), Marker) is null)
+        {
+            var command = _responder ?? throw new LabException("this process cannot start the relay");
+            var mapFile = Path.Combine(_paths.Faults, relay.Id + ".map");
+            await File.WriteAllTextAsync(mapFile, relay.Map, cancellationToken);
+            var log = Path.Combine(_paths.Logs, relay.Id + ".log");
+            await Daemons.StartAsync(command.Program,
+                [.. command.Arguments, "lab", "relay", "--map", mapFile, "--delay-ms", _state.AddedRttMilliseconds!.Value.ToString(CultureInfo.InvariantCulture),
+                    "--pid-file", PidFile(relay.Id)],
+                log, background: true, cancellationToken: cancellationToken);
+            if (await Daemons.WaitForPidAsync(PidFile(relay.Id), Marker, TimeSpan.FromSeconds(30), cancellationToken) is null)
+            {
+                throw new LabException($"the relay of the added round trip did not start; see {log}");
+            }
+        }
+
         foreach (var fault in faults.Where(NeedsProcess))
         {
             var id = Id(fault);

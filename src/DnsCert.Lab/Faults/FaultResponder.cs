@@ -11,9 +11,14 @@ namespace DnsCert.Lab.Faults;
 /// software cannot be made to misbehave on demand. It takes over one server address and forwards to the real daemon's
 /// backend address, breaking the exchange the way the fault says: tcp-broken (no TCP listener), edns-formerr (FORMERR
 /// to every query with OPT), truncation-no-tcp (TC on every UDP answer, no TCP), slow-server (answers held back).
+/// In <see cref="AddedRtt"/> mode it is no fault but the lab's added round trip (<c>lab rtt</c>): every answer held
+/// back, and a TCP connection's first query once more (the handshake's round trip).
 /// </summary>
 public sealed class FaultResponder
 {
+    /// <summary>The mode of <c>lab rtt</c>: a relay that adds a round trip to a healthy server.</summary>
+    public const string AddedRtt = "added-rtt";
+
     private readonly IPEndPoint _listen;
     private readonly IPEndPoint _backend;
     private readonly string _mode;
@@ -29,13 +34,13 @@ public sealed class FaultResponder
         _backend = new IPEndPoint(IPAddress.Parse(backend), 53);
         _mode = mode;
         _delay = TimeSpan.FromMilliseconds(delayMilliseconds ?? FaultCatalogue.SlowServerDelayMilliseconds);
-        if (FaultCatalogue.Get(mode).Takeover != AddressTakeover.Responder)
+        if (mode != AddedRtt && FaultCatalogue.Get(mode).Takeover != AddressTakeover.Responder)
         {
             throw new LabException($"the fault responder does not play '{mode}'");
         }
     }
 
-    private bool ServesTcp => _mode is FaultCatalogue.EdnsFormerr or FaultCatalogue.SlowServer;
+    private bool ServesTcp => _mode is FaultCatalogue.EdnsFormerr or FaultCatalogue.SlowServer or AddedRtt;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +100,12 @@ public sealed class FaultResponder
                     var stream = client.GetStream();
                     try
                     {
+                        if (_mode == AddedRtt)
+                        {
+                            // SYN, SYN-ACK: a real path's round trip before the first query can leave.
+                            await Task.Delay(_delay, cancellationToken);
+                        }
+
                         while (true)
                         {
                             var query = await ReadFramedAsync(stream, cancellationToken);
@@ -134,7 +145,7 @@ public sealed class FaultResponder
                 return Reply(request, DnsResponseCode.FormErr, truncated: false);
             case FaultCatalogue.TruncationNoTcp:
                 return Reply(request, DnsResponseCode.NoError, truncated: true);
-            case FaultCatalogue.SlowServer:
+            case FaultCatalogue.SlowServer or AddedRtt:
                 await Task.Delay(_delay, cancellationToken);
                 break;
             default:
