@@ -8,7 +8,7 @@
 # lists every response, counted per server and transport; Zonemaster's --save packet cache has one entry per distinct
 # query), CPU seconds of the tool's processes, and the zones with ERROR or worse (DnsCert Error/Critical findings,
 # Zonemaster ERROR/CRITICAL messages, DNSViz error codes or a delegation neither SECURE nor INSECURE).
-# Usage: [RTTS="0 50ms"] [PARALLEL=16] bench/peers/check-speed.sh [lab-folder] [zones] [peer-processes]
+# Usage: [RTTS="0 50ms"] [PARALLEL=16] [PEER_ZONES=N] bench/peers/check-speed.sh [lab-folder] [zones] [peer-processes]
 # SLOW=1 first breaks slow-server (1,500 ms on the zone's second server) on the chosen zones (the older regime).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -16,6 +16,7 @@ LAB=${1:-${DNSCERT_LAB_DIR:-$ROOT/.data/lab}}
 N=${2:-100}
 P=${3:-4}
 RTTS=${RTTS:-0 50ms}
+PEER_ZONES=${PEER_ZONES:-$N}   # the peers on the first PEER_ZONES zones only (their rate is per zone either way)
 PARALLEL=${PARALLEL:-16}
 [ -f "$LAB/state.json" ] || { echo "no lab in $LAB (./dnscert lab up)" >&2; exit 1; }
 [ -f "$ROOT/artifacts/bin/DnsCert.Cli/debug/DnsCert.Cli.dll" ] || dotnet build "$ROOT/src/DnsCert.Cli" -v q >/dev/null
@@ -61,6 +62,7 @@ mkdir -p "$(dirname "$REPORT")"
 echo "| regime | tool | zones/min | queries/zone | CPU s/zone | zones with ERROR+ |" >"$REPORT"
 echo "|---|---|---:|---:|---:|---|" >>"$REPORT"
 mapfile -t ALL <"$WORK/zones"
+head -n "$PEER_ZONES" "$WORK/zones" >"$WORK/peer-zones"
 for rtt in $RTTS; do
   if [ "$rtt" = 0 ]; then regime="loopback"; "${CLI[@]}" lab --dir "$LAB" rtt off >/dev/null
   else regime="+$rtt RTT"; "${CLI[@]}" lab --dir "$LAB" rtt "$rtt" >/dev/null; fi
@@ -68,9 +70,9 @@ for rtt in $RTTS; do
   echo "== $regime (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   cpu_run "$WORK/out/dnscert.time" "${CLI[@]}" check "${ALL[@]}" --lab "$LAB" --json --parallel "$PARALLEL" >"$WORK/out/all.jsonl" 2>/dev/null
   for tool in zonemaster dnsviz; do
-    cpu_run "$WORK/out/$tool.time" xargs -a "$WORK/zones" -P "$P" -I{} bash -c "${tool}_one {}"
+    cpu_run "$WORK/out/$tool.time" xargs -a "$WORK/peer-zones" -P "$P" -I{} bash -c "${tool}_one {}"
   done
-  python3 - "$regime" "$WORK/out" "$WORK/zones" "$PARALLEL" "$P" "$(cut -d' ' -f1 /proc/loadavg)" >>"$REPORT" <<'PY'
+  python3 - "$regime" "$WORK/out" "$WORK/peer-zones" "$PARALLEL" "$P" "$(cut -d' ' -f1 /proc/loadavg)" >>"$REPORT" <<'PY'
 import json, os, re, sys
 regime, out, zones, parallel, p, load = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().split(), sys.argv[4], sys.argv[5], sys.argv[6]
 def timing(tool):

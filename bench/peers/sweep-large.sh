@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB=${1:-/tmp/dnscert-sweep-lab}
 N=${2:-1500}
-MINUTES=${3:-3}
+MINUTES=${3:-4}
 BASE=${SWEEP_BASE:-127.49}
 INTERVAL=${INTERVAL:-60}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -118,32 +118,44 @@ sleep $(( INTERVAL + 15 ))   # warm-up: every agent pulled its work and probed a
 pg_pids() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 agent_pids() { local p; for p in "${AGENTS[@]}"; do echo "$p" $(pgrep -P "$p" || true); done; }
 server_pids() { echo "$SERVER" $(pgrep -P "$SERVER" || true); }
+# The process lists first (pgrep is slow under load), then the clock and the counters back to back: the CPU window and
+# the SQL window are the same [W0, W1).
+APIDS=$(agent_pids); SPIDS=$(server_pids); PPIDS=$(pg_pids)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-START=$(date -u +%FT%T.%NZ)
-A0=$(cpu_ticks $(agent_pids)); S0=$(cpu_ticks $(server_pids)); P0=$(cpu_ticks $(pg_pids)); W0=$(date +%s.%N)
+W0=$(date +%s.%N); A0=$(cpu_ticks $APIDS); S0=$(cpu_ticks $SPIDS); P0=$(cpu_ticks $PPIDS)
 sleep $(( MINUTES * 60 ))
-A1=$(cpu_ticks $(agent_pids)); S1=$(cpu_ticks $(server_pids)); P1=$(cpu_ticks $(pg_pids)); W1=$(date +%s.%N)
-END=$(date -u +%FT%T.%NZ)
+W1=$(date +%s.%N); A1=$(cpu_ticks $APIDS); S1=$(cpu_ticks $SPIDS); P1=$(cpu_ticks $PPIDS)
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
-sleep 10   # the last batches land
+sleep 30   # the last batches land (agents send every second; under load the server's ingestion lags)
 HZ=$(getconf CLK_TCK)
-read -r PROBES PER_VP ALL3 <<<"$(psql -d dnscert -tA -F' ' -c "
-  WITH r AS (SELECT vantage_point, zone, floor(extract(epoch FROM measured_at) / $INTERVAL) AS cycle FROM probe_results
-             WHERE measured_at >= '$START' AND measured_at < '$END'),
-       zc AS (SELECT zone, cycle, count(DISTINCT vantage_point) AS vps FROM r GROUP BY zone, cycle)
-  SELECT (SELECT count(*) FROM r),
-         (SELECT count(*) FROM (SELECT DISTINCT vantage_point, zone, cycle FROM r) x) / 3.0,
-         (SELECT count(*) FROM zc WHERE vps = 3)")"
-TIMEOUTS=$(psql -d dnscert -tAc "SELECT round(100.0 * count(*) FILTER (WHERE outcome <> 0) / greatest(count(*), 1), 2) FROM probe_results WHERE measured_at >= '$START' AND measured_at < '$END'")
-python3 - "$W0" "$W1" "$PROBES" "$PER_VP" "$ALL3" "$HZ" "$A0" "$A1" "$S0" "$S1" "$P0" "$P1" "${#ZONES[@]}" "$INTERVAL" "$LOAD0" "$LOAD1" "$FIRST_PASS" "$TIMEOUTS" <<'PY'
+# Probes measured in [W0, W1); sweeps counted over the whole cycles inside that window only (a cycle cut by the
+# window's edges would count some vantage points' slots and not others).
+read -r PROBES CYCLES PER_VP ALL3 FAILED <<<"$(psql -d dnscert -tA -F' ' -c "
+  WITH w AS (SELECT to_timestamp($W0) AS t0, to_timestamp($W1) AS t1),
+       c AS (SELECT ceil(extract(epoch FROM t0) / $INTERVAL) AS c0, floor(extract(epoch FROM t1) / $INTERVAL) AS c1 FROM w),
+       r AS (SELECT vantage_point, zone, floor(extract(epoch FROM measured_at) / $INTERVAL) AS cycle, outcome
+             FROM probe_results, w WHERE measured_at >= w.t0 AND measured_at < w.t1),
+       rc AS (SELECT r.* FROM r, c WHERE cycle >= c.c0 AND cycle < c.c1),
+       zc AS (SELECT zone, cycle, count(DISTINCT vantage_point) AS vps FROM rc GROUP BY zone, cycle)
+  SELECT (SELECT count(*) FROM r), (SELECT c1 - c0 FROM c),
+         (SELECT count(*) FROM (SELECT DISTINCT vantage_point, zone, cycle FROM rc) x) / 3.0,
+         (SELECT count(*) FROM zc WHERE vps = 3),
+         (SELECT round(100.0 * count(*) FILTER (WHERE outcome <> 0) / greatest(count(*), 1), 2) FROM r)")"
+echo "  per whole cycle: vantage point, cycle start (UTC), zones with results" >&2
+psql -d dnscert -tA -F' ' -c "
+  SELECT vantage_point, to_char(to_timestamp(floor(extract(epoch FROM measured_at) / $INTERVAL) * $INTERVAL) AT TIME ZONE 'UTC', 'HH24:MI:SS'), count(DISTINCT zone)
+  FROM probe_results WHERE measured_at >= to_timestamp(ceil($W0 / $INTERVAL) * $INTERVAL) AND measured_at < to_timestamp(floor($W1 / $INTERVAL) * $INTERVAL)
+  GROUP BY 1, 2 ORDER BY 2, 1" | sed 's/^/    /' >&2
+python3 - "$W0" "$W1" "$PROBES" "$CYCLES" "$PER_VP" "$ALL3" "$HZ" "$A0" "$A1" "$S0" "$S1" "$P0" "$P1" "${#ZONES[@]}" "$INTERVAL" "$LOAD0" "$LOAD1" "$FIRST_PASS" "$FAILED" <<'PY'
 import sys
-w0, w1, probes, per_vp, all3, hz = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-a, s, p = [(int(sys.argv[i + 1]) - int(sys.argv[i])) / hz for i in (7, 9, 11)]
-zones, interval, load0, load1, first, failed = int(sys.argv[13]), int(sys.argv[14]), sys.argv[15], sys.argv[16], sys.argv[17], sys.argv[18]
-minutes = (w1 - w0) / 60
-print(f"sweep of {zones} zones (interval {interval} s) by 3 agents, {minutes:.1f} min measured; load average {load0} before, {load1} after")
-print(f"  first full check of every zone (targets): {first} s")
-print(f"  zones swept per minute per vantage point: {per_vp / minutes:.0f}; zone×cycle with all 3 vantage points: {all3 / minutes:.0f}/min (schedule: {zones * 60 / interval:.0f}/min)")
-print(f"  probes: {probes} = {probes / (w1 - w0):.0f}/s, {failed}% not answered")
-print(f"  CPU: agents {a:.1f} s = {1e6 * a / max(probes, 1):.0f} µs/probe; server {s:.1f} s = {1e6 * s / max(probes, 1):.0f} µs/probe (incl. its check loop); PostgreSQL {p:.1f} s = {1e6 * p / max(probes, 1):.0f} µs/probe")
+v = sys.argv
+w0, w1, probes, cycles, per_vp, all3, hz = float(v[1]), float(v[2]), int(v[3]), int(float(v[4])), float(v[5]), int(v[6]), int(v[7])
+a, s, p = [(int(v[i + 1]) - int(v[i])) / hz for i in (8, 10, 12)]
+zones, interval, load0, load1, first, failed = int(v[14]), int(v[15]), v[16], v[17], v[18], v[19]
+per_min = 60 / interval
+print(f"sweep of {zones} zones (interval {interval} s) by 3 agents, {(w1 - w0) / 60:.1f} min measured ({cycles} whole cycles); load average {load0} before, {load1} after")
+print(f"  first full check of every zone (server check loop, targets): {first} s")
+print(f"  zones swept per minute per vantage point: {per_vp / max(cycles, 1) * per_min:.0f}; zones per minute with all 3 vantage points: {all3 / max(cycles, 1) * per_min:.0f} (schedule: {zones * per_min:.0f}/min)")
+print(f"  probes: {probes} in {w1 - w0:.0f} s = {probes / (w1 - w0):.0f}/s, {failed}% not answered")
+print(f"  CPU: agents {a:.1f} s = {1e6 * a / max(probes, 1):.0f} µs/probe; server {s:.1f} s = {1e6 * s / max(probes, 1):.0f} µs/probe (ingestion and API, plus its check loop: every zone's full check each interval); PostgreSQL {p:.1f} s = {1e6 * p / max(probes, 1):.0f} µs/probe")
 PY
