@@ -5,6 +5,7 @@ using DnsCert.Core.Duty;
 using DnsCert.Core.Incidents;
 using DnsCert.Core.Monitoring;
 using DnsCert.Core.Notifications;
+using DnsCert.Core.Printing;
 using DnsCert.Infrastructure.Accounts;
 using DnsCert.Infrastructure.Audit;
 using DnsCert.Infrastructure.Constituency;
@@ -13,6 +14,7 @@ using DnsCert.Infrastructure.Incidents;
 using DnsCert.Infrastructure.Monitoring;
 using DnsCert.Infrastructure.Notifications;
 using DnsCert.Infrastructure.Persistence;
+using DnsCert.Infrastructure.Printing;
 using DnsCert.Monitoring.Evaluation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,6 +85,10 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
         services.TryAddSingleton<IDutyOfficerLookup, NoDutyRoster>();
         services.AddSingleton<IncidentService>();
+        // After-action reports as PDF (headless Chromium, section Printing).
+        services.AddOptions<PrintingOptions>().Bind(configuration.GetSection(PrintingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrintingOptions>, PrintingOptionsValidator>();
+        services.TryAddSingleton<IPdfPrinter, ChromiumPdfPrinter>();
         return services;
     }
 
@@ -125,6 +131,8 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IDutyRepository>(sp => sp.GetRequiredService<DutyRepository>());
         services.AddSingleton<DutyRoster>();
         services.AddSingleton<DutyRequests>();
+        // The host replaces it with Team:PublicUrl; without a host (the CLI) pages go out without an acknowledge link.
+        services.TryAddSingleton(PublicLinks.None);
         services.AddSingleton<DutyPager>();
         services.AddSingleton<IDutyPager>(sp => sp.GetRequiredService<DutyPager>());
         // New incidents go to the officer the roster names (replacing the incident module's "nobody" fallback, in

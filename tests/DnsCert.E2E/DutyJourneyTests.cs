@@ -26,17 +26,7 @@ public class DutyJourneyTests(ConsoleServer server) : IClassFixture<ConsoleServe
     private async Task<IPage> SignInAsync(string name)
     {
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", name);
-        await page.FillAsync("#password", name + " duty passphrase");
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync("**/account/two-factor/setup");
-        var key = Base32.Decode((await page.InnerTextAsync("#key")).Replace(" ", "", StringComparison.Ordinal));
-        await page.FillAsync("#code", Totp.Code(key, Totp.StepAt(DateTimeOffset.UtcNow)));
-        await page.ClickAsync("#turn-on");
-        await page.WaitForSelectorAsync("#continue");
-        await page.ClickAsync("#continue");
-        await page.WaitForSelectorAsync("#signed-in-as");
+        await ConsoleServer.SignInAsync(page, name, name + " duty passphrase");
         return page;
     }
 

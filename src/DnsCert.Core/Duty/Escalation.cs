@@ -31,9 +31,6 @@ public sealed class DutyOptions
     /// <summary>SMS/phone gateway: every page notice is also posted here, signed (X-DnsCert-Signature). Optional.</summary>
     public Uri? PageWebhookUrl { get; set; }
 
-    /// <summary>The console's public address, for the acknowledge link in messages (e.g. https://cert.example.org).</summary>
-    public Uri? ConsoleUrl { get; set; }
-
     public TimeSpan AcknowledgeWithin => TimeSpan.FromMinutes(AcknowledgeWithinMinutes);
 
     public IEnumerable<string> Validate()

@@ -316,10 +316,16 @@ public sealed class IncidentService(IIncidentStore store, IDutyOfficerLookup dut
     }
 
     /// <summary>The after-action report: the saved text, or a draft from the timeline (filtered for the viewer).</summary>
-    public async Task<string> AfterActionAsync(Viewer viewer, long incidentId, CancellationToken cancellationToken)
+    public async Task<string> AfterActionAsync(Viewer viewer, long incidentId, CancellationToken cancellationToken) =>
+        (await AfterActionDocumentAsync(viewer, incidentId, cancellationToken)).Markdown;
+
+    /// <summary>The after-action report with the incident's labels, for printing: the same text the Markdown export gives.</summary>
+    public async Task<AfterActionDocument> AfterActionDocumentAsync(Viewer viewer, long incidentId, CancellationToken cancellationToken)
     {
         var incident = await GetAsync(viewer, incidentId, cancellationToken);
-        return incident.AfterAction ?? AfterActionReport.Draft(incident, time.GetUtcNow());
+        var (summary, now) = (incident.Summary, time.GetUtcNow());
+        return new AfterActionDocument(summary.Id, summary.Reference, summary.Title, summary.Triage.Tlp, summary.Triage.Pap,
+            incident.AfterAction ?? AfterActionReport.Draft(incident, now), now);
     }
 
     private static void EnsureHandler(Viewer viewer)

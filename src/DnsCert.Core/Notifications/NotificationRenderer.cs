@@ -51,7 +51,7 @@ public static class NotificationRenderer
         html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"{language}\" dir=\"{direction}\"><head><meta charset=\"utf-8\"><title>");
         html.Append(WebUtility.HtmlEncode(subject)).Append("</title></head><body style=\"font-family:sans-serif\">");
         // FIRST's colours: the label in its colour on black.
-        html.Append(CultureInfo.InvariantCulture, $"<p dir=\"ltr\"><span style=\"background:#000;color:{Colour(tlp)};padding:2px 6px;font-weight:bold\">{WebUtility.HtmlEncode(tlp.ToLabel())}</span></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p dir=\"ltr\"><span style=\"background:#000;color:{tlp.Colour()};padding:2px 6px;font-weight:bold\">{WebUtility.HtmlEncode(tlp.ToLabel())}</span></p>");
         foreach (var paragraph in body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
         {
             html.Append("<p>").Append(WebUtility.HtmlEncode(paragraph.Trim('\n')).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</p>");
@@ -59,12 +59,4 @@ public static class NotificationRenderer
 
         return html.Append("</body></html>").ToString();
     }
-
-    private static string Colour(Tlp tlp) => tlp switch
-    {
-        Tlp.Red => "#FF2B2B",
-        Tlp.Amber or Tlp.AmberStrict => "#FFC000",
-        Tlp.Green => "#33FF00",
-        _ => "#FFFFFF",
-    };
 }

@@ -25,6 +25,15 @@ public enum Tlp
 /// <summary>The label text as TLP 2.0 spells it (<c>TLP:AMBER+STRICT</c>) and back.</summary>
 public static class TlpLabels
 {
+    /// <summary>FIRST's TLP 2.0 colour (RGB) of the label, shown on a black background.</summary>
+    public static string Colour(this Tlp tlp) => tlp switch
+    {
+        Tlp.Red => "#FF2B2B",
+        Tlp.Amber or Tlp.AmberStrict => "#FFC000",
+        Tlp.Green => "#33FF00",
+        _ => "#FFFFFF",
+    };
+
     public static string ToLabel(this Tlp tlp) => tlp switch
     {
         Tlp.Clear => "TLP:CLEAR",

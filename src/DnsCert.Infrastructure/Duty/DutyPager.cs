@@ -21,7 +21,7 @@ namespace DnsCert.Infrastructure.Duty;
 /// </summary>
 public sealed partial class DutyPager(
     NpgsqlDataSource dataSource, DutyRoster roster, IDutyRepository repository, MessageFactory messages, IOptions<DutyOptions> options,
-    TimeProvider clock, ILogger<DutyPager> logger) : IDutyPager
+    PublicLinks links, TimeProvider clock, ILogger<DutyPager> logger) : IDutyPager
 {
     /// <summary>Pages are for the core team: limited disclosure.</summary>
     public const Tlp Label = Tlp.Amber;
@@ -156,7 +156,8 @@ public sealed partial class DutyPager(
             ["phone"] = person.Phone ?? "",
             ["within"] = settings.AcknowledgeWithinMinutes.ToString(CultureInfo.InvariantCulture),
             ["created"] = page.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-            ["acknowledge"] = settings.ConsoleUrl is { } console ? new Uri(console, $"/duty/pages?id={page.Id}").AbsoluteUri : "",
+            // Team:PublicUrl, through PublicLinks: the same base as every other mailed link.
+            ["acknowledge"] = links.Link($"/duty/pages?id={page.Id}") ?? "",
         };
 
         var channels = new List<(string Channel, Recipient Recipient)>();

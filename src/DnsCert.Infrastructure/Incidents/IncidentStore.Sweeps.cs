@@ -1,4 +1,5 @@
 using System.Globalization;
+using DnsCert.Core.Accounts;
 using DnsCert.Core.Constituency;
 using DnsCert.Core.Incidents;
 using DnsCert.Core.Notifications;
@@ -17,7 +18,8 @@ public sealed partial class IncidentStore
 {
     /// <summary>
     /// Escalates every running clock that is late (to the duty officer on duty for the incident's region, else its
-    /// handler) or overdue (to <paramref name="headOfOperations"/>), once per clock and level: an internal timeline
+    /// handler) or overdue (to every enabled user holding the <c>head-of-operations</c> role, looked up at that moment;
+    /// <paramref name="headOfOperations"/> only when nobody holds it), once per clock and level: an internal timeline
     /// entry and, where an address is known, a message through the outbox — in one transaction per escalation.
     /// </summary>
     public async Task<EscalationResult> EscalateAsync(IDutyOfficerLookup duty, string? headOfOperations, DateTimeOffset now, CancellationToken cancellationToken)
@@ -74,26 +76,57 @@ public sealed partial class IncidentStore
             return false;
         }
 
-        string? address = null;
+        // Whom to tell: (address, display name, language, key suffix); the key keeps one outbox message per person.
+        var recipients = new List<(string Address, string Name, string Language, string Key)>();
         string whom;
         if (level == 2)
         {
-            (address, whom) = (string.IsNullOrWhiteSpace(headOfOperations) ? null : headOfOperations.Trim(), "the head of operations");
+            // Who holds the role now (a head of operations may have changed since the incident opened); the
+            // configured address is only the fallback for a team where nobody holds it.
+            await using (var select = Command("""
+                SELECT id, display_name, email, language FROM users
+                WHERE $1 = ANY(roles) AND NOT disabled AND coalesce(btrim(email), '') <> '' ORDER BY user_name
+                """, connection, transaction, Roles.HeadOfOperations))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    recipients.Add((reader.GetString(2).Trim(), reader.GetString(1), reader.GetString(3), "-" + reader.GetGuid(0).ToString("N")));
+                }
+            }
+
+            if (recipients.Count == 0 && !string.IsNullOrWhiteSpace(headOfOperations))
+            {
+                recipients.Add((headOfOperations.Trim(), "", "en", ""));
+            }
+
+            whom = recipients.Count > 1 ? "the heads of operations" : "the head of operations";
         }
         else if (officer is not null)
         {
             await using var select = Command("SELECT email FROM users WHERE id = $1", connection, transaction, officer.UserId);
-            (address, whom) = (await select.ExecuteScalarAsync(cancellationToken) as string, "the duty officer " + officer.Name);
+            if (await select.ExecuteScalarAsync(cancellationToken) is string officerEmail && !string.IsNullOrWhiteSpace(officerEmail))
+            {
+                recipients.Add((officerEmail, officer.Name, "en", ""));
+            }
+
+            whom = "the duty officer " + officer.Name;
         }
         else
         {
-            (address, whom) = (assigneeEmail, incident.AssigneeName is null ? "the duty team (nobody on duty for the region)" : "the handler " + incident.AssigneeName);
+            if (assigneeEmail is not null)
+            {
+                recipients.Add((assigneeEmail, incident.AssigneeName ?? "", "en", ""));
+            }
+
+            whom = incident.AssigneeName is null ? "the duty team (nobody on duty for the region)" : "the handler " + incident.AssigneeName;
         }
 
         var status = $"{Codes.ToCode(clock.Clock)} clock {Codes.ToCode(clock.Status)} (target {clock.Target.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min, due {clock.Due.UtcDateTime:yyyy-MM-dd HH:mm} UTC)";
         await EventAsync(connection, transaction, incident.Id, now, TimelineKind.Escalation, IncidentActor.System,
-            $"{status}: escalated to {whom}{(address is null ? " (no address known: shown in the late queue only)" : " <" + address + ">")}", true, cancellationToken);
-        if (address is not null)
+            $"{status}: escalated to {whom}{(recipients.Count == 0 ? " (no address known: shown in the late queue only)" : " " + string.Join(", ", recipients.Select(r => "<" + r.Address + ">")))}",
+            true, cancellationToken);
+        foreach (var recipient in recipients)
         {
             long ticket;
             await using (var next = new NpgsqlCommand("SELECT nextval('notification_ticket_seq')", connection, transaction))
@@ -108,8 +141,10 @@ public sealed partial class IncidentStore
                 ["status"] = status,
                 ["summary"] = $"Severity {Codes.ToCode(incident.Triage.Severity)}, {incident.Triage.Classification}. Escalated to {whom}.",
             };
-            var message = messages.Create(new OutgoingNotification($"escalation-{incident.Id.ToString(CultureInfo.InvariantCulture)}-{Codes.ToCode(clock.Clock)}-{level}", null,
-                NotificationKind.IncidentUpdate, incident.Triage.Tlp == Tlp.Red ? Tlp.Red : Tlp.AmberStrict, new Recipient(address, "", ["en"], null), [item]), ticket, now);
+            var message = messages.Create(new OutgoingNotification(
+                $"escalation-{incident.Id.ToString(CultureInfo.InvariantCulture)}-{Codes.ToCode(clock.Clock)}-{level}{recipient.Key}", null,
+                NotificationKind.IncidentUpdate, incident.Triage.Tlp == Tlp.Red ? Tlp.Red : Tlp.AmberStrict,
+                new Recipient(recipient.Address, recipient.Name, [recipient.Language], null), [item]), ticket, now);
             await OutboxWriter.InsertAsync(connection, transaction, message, now, now, cancellationToken);
         }
 

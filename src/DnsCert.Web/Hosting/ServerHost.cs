@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure;
 using DnsCert.Infrastructure.Campaigns;
 using DnsCert.Infrastructure.Persistence;
@@ -86,6 +87,8 @@ public static class ServerHost
         builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
         builder.Services.AddSingleton<IPostConfigureOptions<TeamOptions>, TeamPublicUrlDefault>();
+        // Links in duty and escalation mail come from Team:PublicUrl (replacing the duty module's "no address").
+        builder.Services.AddSingleton(sp => PublicLinks.From(sp.GetRequiredService<IOptions<TeamOptions>>().Value.PublicUrl));
 
         var app = builder.Build();
         app.UseExceptionHandler();

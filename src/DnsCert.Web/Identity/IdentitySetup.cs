@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace DnsCert.Web.Identity;
@@ -109,10 +110,21 @@ public static class IdentitySetup
             {
                 // A person at a sign-in form gets a sentence in their language, not an empty page.
                 var localizer = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Localization.SharedResource>>();
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
+                var (message, back) = (localizer["SignIn.TooMany"].Value, "/account/sign-in");
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Incidents.IncidentsSetup.PublicReportRateLimit)
+                {
+                    // The public report form: say how many reports the window allows and where to write meanwhile.
+                    var reports = context.HttpContext.RequestServices.GetRequiredService<IOptions<Incidents.IncidentOptions>>().Value;
+                    var team = context.HttpContext.RequestServices.GetRequiredService<IOptions<PublicSite.TeamOptions>>().Value;
+                    (message, back) = (localizer["Report.TooMany", Math.Max(1, reports.PublicReportsPerWindow), Math.Max(1, reports.PublicReportWindowMinutes), team.Email].Value,
+                        "/report");
+                }
+
                 await context.HttpContext.Response.WriteAsync(
-                    $"<!DOCTYPE html><meta charset=\"utf-8\"><title>429</title><p role=\"alert\">{System.Net.WebUtility.HtmlEncode(localizer["SignIn.TooMany"])}</p><p><a href=\"/account/sign-in\">DnsCert</a></p>",
+                    $"<!DOCTYPE html><meta charset=\"utf-8\"><title>429</title><p role=\"alert\" id=\"too-many\">{System.Net.WebUtility.HtmlEncode(message)}</p><p><a href=\"{back}\">DnsCert</a></p>",
                     cancellationToken);
             };
             o.AddPolicy(SignInRateLimit, context =>

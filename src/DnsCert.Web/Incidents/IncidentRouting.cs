@@ -44,7 +44,10 @@ public sealed class IncidentOptions
 
     public int PublicReportWindowMinutes { get; set; } = 10;
 
-    /// <summary>Where overdue clocks escalate (twice the target); none: the late queue only.</summary>
+    /// <summary>
+    /// Fallback only: overdue clocks (twice the target) escalate to the users holding the <c>head-of-operations</c>
+    /// role, looked up at escalation time; this address is used when nobody holds it (none: the late queue only).
+    /// </summary>
     public string? HeadOfOperationsEmail { get; set; }
 }
 
@@ -56,6 +59,7 @@ public static class IncidentsSetup
     {
         services.AddOptions<IncidentOptions>().Bind(configuration.GetSection(IncidentOptions.SectionName));
         services.AddSingleton<IncidentRouting>();
+        services.AddSingleton<AfterActionPdf>();
         services.AddHostedService<IncidentFeedWorker>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(PublicReportRateLimit, context =>
         {

@@ -2,6 +2,7 @@ using DnsCert.Core;
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Constituency;
 using DnsCert.Core.Incidents;
+using DnsCert.Core.Printing;
 using DnsCert.Core.Visibility;
 using DnsCert.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,6 +61,26 @@ public static class IncidentsApi
                 }
             })
             .RequireAuthorization(ApiScopes.Read).WithName("ExportAfterAction").WithSummary("The after-action report as Markdown (saved text, or a draft from the visible timeline).");
+
+        group.MapGet("/incidents/{id:long}/after-action.pdf", async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> (HttpContext http,
+                AfterActionPdf pdf, long id, CancellationToken ct) =>
+            {
+                try
+                {
+                    var (bytes, name) = await pdf.RenderAsync(Viewers.From(http.User), id, ct);
+                    return TypedResults.File(bytes, "application/pdf", name);
+                }
+                catch (IncidentNotFoundException)
+                {
+                    return TypedResults.NotFound();
+                }
+                catch (PdfPrintException e)
+                {
+                    return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "PDF export unavailable");
+                }
+            })
+            .RequireAuthorization(ApiScopes.Read).WithName("ExportAfterActionPdf")
+            .WithSummary("The after-action report as PDF (the Markdown export laid out for print, TLP label on every page; 503 problem when Chromium is unavailable).");
 
         group.MapGet("/reports", async (HttpContext http, IIncidentStore store, bool? unlinked, int? limit, CancellationToken ct) =>
                 TypedResults.Ok(await store.ReportsAsync(Viewers.From(http.User), unlinked ?? false, limit ?? 200, ct)))

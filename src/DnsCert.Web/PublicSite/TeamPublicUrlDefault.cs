@@ -7,15 +7,23 @@ namespace DnsCert.Web.PublicSite;
 /// i.e. <c>ASPNETCORE_URLS</c>) with a concrete host. Wildcard hosts (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, <c>[::]</c>)
 /// name no address a recipient could open, and plain http cannot carry answer tokens safely, so those give no default:
 /// reach tests then refuse to start, naming the setting. Links in mail are never built from a request's Host header.
+/// The retired <c>Duty:ConsoleUrl</c> (the duty module's own copy of this address) is still read, before the listen
+/// addresses, so a configuration written for it keeps its links; docs/duty.md says to move it to Team:PublicUrl.
 /// </summary>
 public sealed class TeamPublicUrlDefault(IConfiguration configuration) : IPostConfigureOptions<TeamOptions>
 {
+    /// <summary>Read for compatibility only, and only an https:// value (what Team:PublicUrl accepts).</summary>
+    public const string RetiredConsoleUrl = "Duty:ConsoleUrl";
+
     public void PostConfigure(string? name, TeamOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.PublicUrl))
         {
-            options.PublicUrl = FromListenUrls(configuration["urls"]);
+            var retired = configuration[RetiredConsoleUrl];
+            options.PublicUrl = retired is not null && retired.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                ? retired.TrimEnd('/')
+                : FromListenUrls(configuration["urls"]);
         }
     }
 

@@ -1,4 +1,5 @@
 using DnsCert.Core.Duty;
+using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Duty;
 using DnsCert.Infrastructure.Notifications;
 using DnsCert.Infrastructure.Notifications.Mail;
@@ -39,7 +40,7 @@ public sealed class EscalationTests : IAsyncLifetime
     }
 
     private DutyPager Pager(Uri? webhook = null) => new(_world.Db, _world.Roster, _world.Repository, new MessageFactory(_mail, new TeamKey(_mail)),
-        Options.Create(new DutyOptions { AcknowledgeWithinMinutes = 15, PageWebhookUrl = webhook, ConsoleUrl = new Uri("https://cert.test/") }),
+        Options.Create(new DutyOptions { AcknowledgeWithinMinutes = 15, PageWebhookUrl = webhook }), PublicLinks.From("https://cert.test"),
         _world.Clock, NullLogger<DutyPager>.Instance);
 
     private async Task<List<MailEntity>> SendOutboxAsync()

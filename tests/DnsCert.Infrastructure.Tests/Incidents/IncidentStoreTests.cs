@@ -311,6 +311,35 @@ public sealed partial class IncidentStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Overdue_clocks_escalate_to_the_users_holding_the_head_of_operations_role_and_the_setting_is_only_the_fallback()
+    {
+        await ExecuteAsync("""
+            INSERT INTO users (id, user_name, display_name, email, language, roles, password_hash, must_change_password, created_at, disabled) VALUES
+              (gen_random_uuid(), 'hoops', 'Head One', 'hoops@dnscert.test', 'fr', '{head-of-operations}', 'x', false, now(), false),
+              (gen_random_uuid(), 'former', 'Former Head', 'former@dnscert.test', 'en', '{head-of-operations}', 'x', false, now(), true),
+              (gen_random_uuid(), 'noaddress', 'Head Without Mail', NULL, 'en', '{head-of-operations,duty-officer}', 'x', false, now(), false)
+            """);
+        Incident(out var triage);
+        var id = await _store.OpenAsync(new NewIncident("ml. down", "", triage, ["ml"], [new AffectedOrganisation(_registry, "Agence", "registry", IcannRegion.Africa)],
+            [], [], "api", null, null, null), IncidentActor.System, DateTimeOffset.UtcNow.AddHours(-2), default);
+
+        (await _store.EscalateAsync(new NoDutyRoster(), "fallback@dnscert.test", DateTimeOffset.UtcNow, default)).HeadOfOperations.ShouldBe(2);
+
+        // The role holder with an address, in their language; never the disabled former head, nor the fallback.
+        (await CountAsync("SELECT count(*) FROM notification_messages WHERE kind = 'incident-update' AND recipient = 'hoops@dnscert.test' AND language = 'fr'")).ShouldBe(2);
+        (await CountAsync("SELECT count(*) FROM notification_messages WHERE recipient IN ('former@dnscert.test', 'fallback@dnscert.test')")).ShouldBe(0);
+        (await _store.GetAsync(_staff, id, default))!.Timeline.ShouldContain(e => e.Kind == TimelineKind.Escalation
+            && e.Text.Contains("head of operations <hoops@dnscert.test>", StringComparison.Ordinal));
+
+        // Nobody holds the role any more: the configured address takes the next escalation.
+        await ExecuteAsync("UPDATE users SET roles = '{duty-officer}' WHERE user_name = 'hoops'");
+        await _store.OpenAsync(new NewIncident("zz. down", "", triage, ["zz"], [], [], [], "api", null, null, null), IncidentActor.System,
+            DateTimeOffset.UtcNow.AddHours(-2), default);
+        (await _store.EscalateAsync(new NoDutyRoster(), "fallback@dnscert.test", DateTimeOffset.UtcNow, default)).HeadOfOperations.ShouldBe(2);
+        (await CountAsync("SELECT count(*) FROM notification_messages WHERE recipient = 'fallback@dnscert.test'")).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_reply_to_a_coordination_request_appears_once_in_the_incident_timeline()
     {
         var actor = new IncidentActor(_staff.UserId, "duty");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using DnsCert.Core.Accounts;
 using DnsCert.Core.Duty;
+using DnsCert.Core.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -106,6 +107,24 @@ public sealed partial class DutyWebTests(DnsCertWebFactory factory) : IClassFixt
         first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
         (await pierre.Client.PostAsJsonAsync($"/api/v1/duty/pages/{id}/acknowledge", new { via = "phone" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await pierre.Client.PostAsJsonAsync("/api/v1/duty/pages", new { region = _region, subject = "" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Page_mail_links_point_at_Team_PublicUrl_and_the_retired_Duty_ConsoleUrl_is_only_its_fallback()
+    {
+        await using var site = factory.WithWebHostBuilder(b => b.UseSetting("Team:PublicUrl", "https://cert.example.test")
+            .UseSetting("Duty:ConsoleUrl", "https://old.example.test/"));
+        var page = await site.Services.GetRequiredService<IDutyPager>().PageAsync(_region, "Links test", "body", null);
+        await using var db = NpgsqlDataSource.Create(factory.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+        await using var select = db.CreateCommand("SELECT content FROM notification_messages WHERE idempotency_key LIKE 'duty-page-' || $1 || '-%'");
+        select.Parameters.Add(new NpgsqlParameter { Value = page.Id.ToString("N") });
+        var text = DnsCert.Infrastructure.Notifications.Mail.MailEntity.Parse((byte[])(await select.ExecuteScalarAsync())!).PlainText()!;
+        text.ShouldContain($"https://cert.example.test/duty/pages?id={page.Id}");
+        text.ShouldNotContain("old.example.test");
+
+        // An installation configured before the clean-up keeps its links until it moves the value to Team:PublicUrl.
+        await using var retired = factory.WithWebHostBuilder(b => b.UseSetting("Duty:ConsoleUrl", "https://old.example.test/"));
+        retired.Services.GetRequiredService<PublicLinks>().Link("/duty/pages?id=1").ShouldBe("https://old.example.test/duty/pages?id=1");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DnsCert.Core.Accounts;
+using DnsCert.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -134,6 +135,93 @@ public sealed partial class IncidentWebTests(DnsCertWebFactory factory) : IClass
         // The creator of the TLP:RED incident sees it; another duty officer does not (RED is for named people).
         (await staff.Client.GetAsync($"/api/v1/incidents/{red}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await (await StaffAsync()).Client.GetAsync($"/api/v1/incidents/{red}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>The text of a PDF, by poppler's pdftotext (Debian poppler-utils, in ./dnscert's package list).</summary>
+    private static async Task<string> PdfTextAsync(byte[] pdf)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "dnscert-test-" + Guid.NewGuid().ToString("N") + ".pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            var text = await ProcessRunner.RunAsync("pdftotext", [file, "-"]);
+            text.ExitCode.ShouldBe(0, text.StandardError);
+            // Lines as laid out: a long title may wrap, so runs of blanks and line ends become one space (pages stay
+            // apart: pdftotext ends each page with a form feed).
+            return string.Join('\f', text.StandardOutput.Split('\f').Select(page => string.Join(' ', page.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_after_action_pdf_has_the_title_and_the_tlp_label_on_every_page_and_only_the_incidents_audience_gets_it()
+    {
+        var staff = await StaffAsync();
+        var zoneA = "p" + Guid.NewGuid().ToString("N")[..8];
+        var zoneB = "q" + Guid.NewGuid().ToString("N")[..8];
+        var orgA = await RegistryAsync(staff, zoneA, "en");
+        var orgB = await RegistryAsync(staff, zoneB, "en");
+        await ExecuteAsync("INSERT INTO assets (id, organisation_id, kind, value, source, created_at) VALUES (gen_random_uuid(), $1, 'zone', $2, 'manual', now())", orgA, zoneA);
+        var title = $"{zoneA} signatures expired";
+        var id = await OpenAsync(staff, title, "amber", assets: zoneA);
+        // Enough timeline for several pages, and markup that must stay text.
+        for (var i = 0; i < 40; i++)
+        {
+            (await staff.Client.PostAsJsonAsync($"/api/v1/incidents/{id}/comments", new { text = $"step {i}: <b>re-signed</b> | checked", @internal = false }))
+                .StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        var response = await staff.Client.GetAsync($"/api/v1/incidents/{id}/after-action.pdf");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        Encoding.ASCII.GetString(pdf, 0, 5).ShouldBe("%PDF-");
+        var text = await PdfTextAsync(pdf);
+        text.ShouldContain(title);
+        text.ShouldContain("step 39: <b>re-signed</b> | checked");
+        // TLP 2.0: the label in the header and the footer of each page (pdftotext ends each page with a form feed).
+        var pages = text.Split('\f', StringSplitOptions.RemoveEmptyEntries).Where(p => p.Trim().Length > 0).ToList();
+        pages.Count.ShouldBeGreaterThan(1);
+        pages.ShouldAllBe(p => p.Split("TLP:AMBER", StringSplitOptions.None).Length > 2);
+        text.ShouldContain("DNS Computer Emergency Response Team");
+
+        // The page links it, and its handler gives the same PDF to the incident's audience.
+        (await staff.GetAsync($"/incidents/{id}/after-action")).Html.ShouldContain($"href=\"/incidents/{id}/after-action?handler=Pdf\"");
+        var a = await ConstituentOfAsync(orgA);
+        var (own, _) = await a.GetAsync($"/incidents/{id}/after-action?handler=Pdf");
+        own.StatusCode.ShouldBe(HttpStatusCode.OK);
+        own.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+
+        // Another organisation's constituent: as if the incident did not exist, through the API and the page.
+        var b = await ConstituentOfAsync(orgB);
+        (await b.Client.GetAsync($"/api/v1/incidents/{id}/after-action.pdf")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await b.GetAsync($"/incidents/{id}/after-action?handler=Pdf")).Response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Without_chromium_the_pdf_export_is_a_clear_problem_and_a_page_message_never_a_stack_trace()
+    {
+        await using var site = factory.WithWebHostBuilder(b => b.UseSetting("Printing:ChromiumPath", "/nonexistent/chromium"));
+        var name = People.Unique("duty");
+        var key = await People.CreateEnrolledAsync(site, name, [Roles.DutyOfficer]);
+        var staff = Browser.Open(site);
+        await staff.SignInFullyAsync(name, key);
+        var id = await OpenAsync(staff, People.Unique("no printer "), "amber");
+
+        var response = await staff.Client.GetAsync($"/api/v1/incidents/{id}/after-action.pdf");
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("detail").GetString()!.ShouldContain("Chromium at /nonexistent/chromium");
+
+        var (page, html) = await staff.GetAsync($"/incidents/{id}/after-action?handler=Pdf");
+        page.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        html.ShouldContain("role=\"alert\"");
+        html.ShouldContain("Chromium at /nonexistent/chromium");
+        html.ShouldNotContain("Exception");
     }
 
     [Fact]

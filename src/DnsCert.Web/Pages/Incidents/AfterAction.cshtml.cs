@@ -1,6 +1,7 @@
 using System.Text;
 using DnsCert.Core;
 using DnsCert.Core.Incidents;
+using DnsCert.Core.Printing;
 using DnsCert.Web.Identity;
 using DnsCert.Web.Incidents;
 using Microsoft.AspNetCore.Authorization;
@@ -9,9 +10,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DnsCert.Web.Pages.Incidents;
 
-/// <summary>The after-action report: drafted from the timeline the viewer may see, edited by handlers, exported as Markdown.</summary>
+/// <summary>The after-action report: drafted from the timeline the viewer may see, edited by handlers, exported as Markdown and PDF.</summary>
 [Authorize]
-public sealed class AfterActionModel(IncidentService service) : PageModel
+public sealed class AfterActionModel(IncidentService service, AfterActionPdf pdf) : PageModel
 {
     public long Id { get; private set; }
 
@@ -44,6 +45,27 @@ public sealed class AfterActionModel(IncidentService service) : PageModel
         catch (IncidentNotFoundException)
         {
             return NotFound();
+        }
+    }
+
+    /// <summary>The PDF (headless Chromium); when printing is impossible, this page with the reason instead of a stack trace.</summary>
+    public async Task<IActionResult> OnGetPdfAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (bytes, name) = await pdf.RenderAsync(Viewers.From(User), id, cancellationToken);
+            return File(bytes, "application/pdf", name);
+        }
+        catch (IncidentNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (PdfPrintException e)
+        {
+            var page = await OnGetAsync(id, cancellationToken);
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return page;
         }
     }
 
