@@ -113,6 +113,7 @@ public static class ServerHost
         app.MapIncidentsApi();
         app.MapDutyApi();
         app.MapCampaignsApi();
+        app.MapSearchApi();
         return app;
     }
 
