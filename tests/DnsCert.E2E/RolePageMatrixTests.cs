@@ -1,8 +1,8 @@
 using System.Text.Json;
 using DnsCert.Core.Accounts;
 using DnsCert.Monitoring.Evaluation;
-using DnsCert.TestSupport;
 using DnsCert.Tests.Monitoring;
+using DnsCert.TestSupport;
 using Microsoft.Playwright;
 using Npgsql;
 using Xunit.Abstractions;
@@ -127,6 +127,11 @@ public class RolePageMatrixTests(ConsoleServer server, ITestOutputHelper output)
                 }
 
                 await AssertContentAsync(page, name, seed, person, mismatches);
+                if (person == "duty-officer" && name == "dashboard")
+                {
+                    await KeyboardAsync(page);
+                }
+
                 if (person is "duty-officer" or "constituent-a" or "anonymous")
                 {
                     violations.AddRange(await AxeAsync(page, axe, $"{person} × {name}"));
@@ -141,6 +146,10 @@ public class RolePageMatrixTests(ConsoleServer server, ITestOutputHelper output)
 
             if (person == "anonymous")
             {
+                // The check itself can fail: an image without a text alternative is a critical violation axe must report.
+                await page.GotoAsync("/about");
+                await page.EvaluateAsync("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')");
+                (await AxeAsync(page, axe, "planted")).ShouldContain(v => v.Contains("critical image-alt", StringComparison.Ordinal));
                 foreach (var path in new[] { "/account/sign-in", "/report", "/about" })
                 {
                     await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
@@ -211,6 +220,22 @@ public class RolePageMatrixTests(ConsoleServer server, ITestOutputHelper output)
                 mismatches.Add($"{person} × incidents: the TLP:RED incident is listed");
             }
         }
+    }
+
+    /// <summary>The first Tab stop skips to the content; "/" (outside a text field) puts the cursor in the header's search box.</summary>
+    private static async Task KeyboardAsync(IPage page)
+    {
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("document.activeElement.className")).ShouldBe("skip");
+        (await page.EvaluateAsync<string>("document.activeElement.getAttribute('href')")).ShouldBe("#main");
+        await page.EvaluateAsync("document.activeElement.blur()");
+        await page.Keyboard.PressAsync("/");
+        (await page.EvaluateAsync<string>("document.activeElement.id")).ShouldBe("shell-q");
+        await page.Keyboard.TypeAsync("matrix");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/search?q=matrix");
+        (await page.InnerTextAsync("#search-organisation h2")).ShouldContain("(3)");
+        await page.GotoAsync("/");
     }
 
     private static async Task<IEnumerable<string>> AxeAsync(IPage page, string axe, string where)
