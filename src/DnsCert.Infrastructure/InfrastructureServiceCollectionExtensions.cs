@@ -42,6 +42,8 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IDirectoryRepository, DirectoryRepository>();
+        services.AddSingleton<DnsCert.Core.Search.ISearchStore, Search.SearchStore>();
+        services.AddSingleton<DnsCert.Core.Attention.IAttentionStore, Attention.AttentionStore>();
         services.AddSingleton<IDirectoryImporter, DirectoryImporter>();
         services.AddSingleton<IContactDirectory, ContactDirectory>();
         services.AddSingleton<IOpenPgpKeyReader, OpenPgpKeyReader>();

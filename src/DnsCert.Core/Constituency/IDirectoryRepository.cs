@@ -11,7 +11,11 @@ public sealed record DirectoryActor(Guid? UserId, string Name, string? IpAddress
 /// <summary>Directory search: free text over names and assets, and the filters of the directory page.</summary>
 public sealed record DirectorySearch(
     string? Text = null, OrganisationKind? Kind = null, IcannRegion? Region = null, string? Language = null,
-    VettingLevel? Vetting = null, int Limit = 100, int Offset = 0);
+    VettingLevel? Vetting = null, int Limit = 100, int Offset = 0)
+{
+    /// <summary>Other spellings of the text, any of which matches (the console search's A-label and U-label forms of a name).</summary>
+    public IReadOnlyList<string>? Spellings { get; init; }
+}
 
 public sealed record OrganisationSummary(Guid Id, string Name, OrganisationKind Kind, IcannRegion Region, string? Country,
     IReadOnlyList<string> Languages, VettingLevel Vetting, int Assets, int Contacts);
@@ -46,6 +50,9 @@ public sealed record DirectoryHistoryEntry(DateTimeOffset At, string Actor, stri
 public interface IDirectoryRepository
 {
     Task<IReadOnlyList<OrganisationSummary>> SearchAsync(Viewer viewer, DirectorySearch search, CancellationToken cancellationToken);
+
+    /// <summary>How many organisations <see cref="SearchAsync"/> would find, counting no further than <paramref name="cap"/>.</summary>
+    Task<int> CountAsync(Viewer viewer, DirectorySearch search, int cap, CancellationToken cancellationToken);
 
     Task<OrganisationDetails?> GetAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken);
 

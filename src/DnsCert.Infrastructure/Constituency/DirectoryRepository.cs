@@ -24,15 +24,63 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand { Connection = connection };
         var filter = VisibilityPolicy.For(viewer);
-        var where = new List<string> { VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility) };
-        // Counts and text matches see only the assets and contacts this viewer may see: a count or a match on a hidden
-        // record would tell a constituent that it exists.
+        var where = SearchConditions(filter, search, command);
+        // Counts see only the assets and contacts this viewer may see: a count of hidden records would tell that they exist.
         var assetVisible = VisibilitySql.Condition(filter, command, alias: "a");
         var contactVisible = VisibilitySql.Condition(filter, command, alias: "c");
+        command.Parameters.Add(new NpgsqlParameter("limit", Math.Clamp(search.Limit, 1, 5000)));
+        command.Parameters.Add(new NpgsqlParameter("offset", Math.Max(0, search.Offset)));
+        command.CommandText = $"""
+            SELECT o.id, o.name, o.kind, o.region, o.country, o.languages, o.vetting,
+                   (SELECT count(DISTINCT (a.kind, a.value)) FROM assets a WHERE a.organisation_id = o.id AND {assetVisible})::int,
+                   (SELECT count(*) FROM contacts c WHERE c.organisation_id = o.id AND {contactVisible})::int
+            FROM organisations o
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY lower(o.name), o.id
+            LIMIT @limit OFFSET @offset
+            """;
+        var result = new List<OrganisationSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new OrganisationSummary(reader.GetGuid(0), reader.GetString(1), Codes.Parse<OrganisationKind>(reader.GetString(2), "kind"),
+                Codes.Parse<IcannRegion>(reader.GetString(3), "region"), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetFieldValue<string[]>(5), Codes.Parse<VettingLevel>(reader.GetString(6), "vetting"), reader.GetInt32(7), reader.GetInt32(8)));
+        }
+
+        return result;
+    }
+
+    public async Task<int> CountAsync(Viewer viewer, DirectorySearch search, int cap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var where = SearchConditions(VisibilityPolicy.For(viewer), search, command);
+        command.Parameters.Add(new NpgsqlParameter("cap", Math.Max(1, cap)));
+        // Counting stops at the cap: a search for a common word must not count a million rows.
+        command.CommandText = $"SELECT count(*)::int FROM (SELECT 1 FROM organisations o WHERE {string.Join(" AND ", where)} LIMIT @cap) m";
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The WHERE conditions of a directory search, shared by the listing and the count.</summary>
+    private static List<string> SearchConditions(VisibilityFilter filter, DirectorySearch search, NpgsqlCommand command)
+    {
+        var where = new List<string> { VisibilitySql.Condition(filter, command, DirectoryRows.OrganisationVisibility) };
+        // Text matches see only the assets this viewer may see: a match on a hidden asset would tell that it exists.
+        var assetVisible = VisibilitySql.Condition(filter, command, alias: "a");
+        var spellings = new List<string>();
         if (!string.IsNullOrWhiteSpace(search.Text))
         {
-            command.Parameters.Add(new NpgsqlParameter("text", "%" + search.Text.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal) + "%"));
-            where.Add($"(lower(o.name) LIKE @text OR EXISTS (SELECT 1 FROM assets a WHERE a.organisation_id = o.id AND a.value LIKE @text AND {assetVisible}))");
+            spellings.Add(search.Text);
+        }
+
+        spellings.AddRange((search.Spellings ?? []).Where(t => !string.IsNullOrWhiteSpace(t)));
+        if (spellings.Count > 0)
+        {
+            var patterns = spellings.Select(t => "%" + LikeEscape(t.Trim().ToLowerInvariant()) + "%").Distinct(StringComparer.Ordinal).ToArray();
+            command.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = patterns });
+            where.Add($"(lower(o.name) LIKE ANY(@text) OR EXISTS (SELECT 1 FROM assets a WHERE a.organisation_id = o.id AND a.value LIKE ANY(@text) AND {assetVisible}))");
         }
 
         if (search.Kind is { } kind)
@@ -59,28 +107,12 @@ public sealed class DirectoryRepository(NpgsqlDataSource dataSource, TimeProvide
             where.Add("o.vetting = @vetting");
         }
 
-        command.Parameters.Add(new NpgsqlParameter("limit", Math.Clamp(search.Limit, 1, 5000)));
-        command.Parameters.Add(new NpgsqlParameter("offset", Math.Max(0, search.Offset)));
-        command.CommandText = $"""
-            SELECT o.id, o.name, o.kind, o.region, o.country, o.languages, o.vetting,
-                   (SELECT count(DISTINCT (a.kind, a.value)) FROM assets a WHERE a.organisation_id = o.id AND {assetVisible})::int,
-                   (SELECT count(*) FROM contacts c WHERE c.organisation_id = o.id AND {contactVisible})::int
-            FROM organisations o
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY lower(o.name), o.id
-            LIMIT @limit OFFSET @offset
-            """;
-        var result = new List<OrganisationSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new OrganisationSummary(reader.GetGuid(0), reader.GetString(1), Codes.Parse<OrganisationKind>(reader.GetString(2), "kind"),
-                Codes.Parse<IcannRegion>(reader.GetString(3), "region"), reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetFieldValue<string[]>(5), Codes.Parse<VettingLevel>(reader.GetString(6), "vetting"), reader.GetInt32(7), reader.GetInt32(8)));
-        }
-
-        return result;
+        return where;
     }
+
+    /// <summary>Typed text is matched literally inside a LIKE pattern: %, _ and the escape character itself are escaped.</summary>
+    internal static string LikeEscape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     public async Task<OrganisationDetails?> GetAsync(Viewer viewer, Guid organisationId, CancellationToken cancellationToken)
     {

@@ -264,7 +264,8 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
     }
 
     /// <summary>A command holding the zones CTE and the visibility condition's parameters; the caller appends its SELECT.</summary>
-    private static NpgsqlCommand Command(NpgsqlConnection connection, Viewer viewer, out string visible)
+    /// <summary>A command starting with the watched-zone CTEs (z with its visibility columns, h the health table); the console search reuses it.</summary>
+    internal static NpgsqlCommand Command(NpgsqlConnection connection, Viewer viewer, out string visible)
     {
         var command = new NpgsqlCommand { Connection = connection };
         var rows = new StringBuilder();

@@ -116,6 +116,7 @@ public static class ServerHost
         app.MapIncidentsApi();
         app.MapDutyApi();
         app.MapCampaignsApi();
+        app.MapSearchApi();
         return app;
     }
 
