@@ -3,6 +3,7 @@ using DnsCert.Infrastructure;
 using DnsCert.Infrastructure.Campaigns;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
+using DnsCert.Web.Dashboard;
 using DnsCert.Web.Duty;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
@@ -86,6 +87,8 @@ public static class ServerHost
         builder.Services.AddOptions<TeamOptions>().Bind(builder.Configuration.GetSection(TeamOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamOptions>, TeamOptionsValidator>();
         builder.Services.AddSingleton<IPostConfigureOptions<TeamOptions>, TeamPublicUrlDefault>();
+        // Issue 10: live dashboard (SSE over LISTEN/NOTIFY), public status page, RFC 2350 profile.
+        builder.Services.AddDnsCertDashboard(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -113,6 +116,9 @@ public static class ServerHost
         app.MapIncidentsApi();
         app.MapDutyApi();
         app.MapCampaignsApi();
+        // Issue 10: live dashboard stream and the public RFC 2350 profile as text.
+        app.MapDashboardEvents();
+        app.MapRfc2350Text();
         return app;
     }
 
