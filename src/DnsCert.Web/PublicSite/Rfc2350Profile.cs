@@ -97,7 +97,9 @@ public static class Rfc2350Profile
         endpoints.MapGet(TextPath, (HttpContext context, IOptions<TeamOptions> team, IStringLocalizer<SharedResource> l) =>
             {
                 var sections = Build(team.Value, l, $"{context.Request.Scheme}://{context.Request.Host}");
+                // No token in plain text: shared caches may keep it, per language (cookie or Accept-Language).
                 context.Response.Headers.CacheControl = "public, max-age=3600";
+                context.Response.Headers.Vary = "Accept-Language, Cookie";
                 return Results.Text(Text($"{l["Rfc2350.Title"]}: {team.Value.Name}", sections), "text/plain; charset=utf-8");
             })
             .WithTags("Public")
