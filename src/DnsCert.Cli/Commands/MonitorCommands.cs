@@ -6,8 +6,9 @@ using Npgsql;
 namespace DnsCert.Cli.Commands;
 
 /// <summary>
-/// <c>dnscert monitor watch|status|agents</c>: the continuous monitoring's data in the database (docs/monitoring.md):
-/// add a zone to watch, list watched zones with their state and open findings, list the agents seen.
+/// <c>dnscert monitor watch|status|agents|publish</c>: the continuous monitoring's data in the database (docs/monitoring.md):
+/// add a zone to watch, list watched zones with their state and open findings, list the agents seen, publish a zone's
+/// state on the public status page (docs/console.md).
 /// </summary>
 internal static class MonitorCommands
 {
@@ -18,6 +19,7 @@ internal static class MonitorCommands
         monitor.Subcommands.Add(CreateWatch());
         monitor.Subcommands.Add(CreateStatus());
         monitor.Subcommands.Add(CreateAgents());
+        monitor.Subcommands.Add(CreatePublish());
         return monitor;
     }
 
@@ -39,6 +41,29 @@ internal static class MonitorCommands
             return 0;
         }));
         return watch;
+    }
+
+    private static Command CreatePublish()
+    {
+        var zone = new Argument<string[]>("zone") { Description = "Watched zone(s), e.g. ml", Arity = ArgumentArity.OneOrMore };
+        var withdraw = new Option<bool>("--withdraw") { Description = "Take the zone off the status page again (TLP:AMBER)." };
+        var publish = new Command("publish", "Show watched zones' state on the public status page (/status): their monitoring becomes TLP:CLEAR.")
+        {
+            zone, withdraw,
+        };
+        publish.SetAction((p, ct) => CliDatabase.RunAsync(async () =>
+        {
+            await using var db = CliDatabase.Open(p);
+            var store = new WatchedZoneStore(db, TimeProvider.System);
+            foreach (var name in p.GetValue(zone)!)
+            {
+                await store.SetPublicStatusAsync(name, !p.GetValue(withdraw), ct);
+                Console.WriteLine($"{(p.GetValue(withdraw) ? "withdrawn" : "published")} {name}");
+            }
+
+            return 0;
+        }));
+        return publish;
     }
 
     private static Command CreateStatus()

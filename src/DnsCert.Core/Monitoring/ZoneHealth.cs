@@ -61,13 +61,18 @@ public static class ZoneHealthRules
 /// <summary>
 /// Who sees a watched zone's monitoring data, expressed for the one visibility predicate: it is TLP:AMBER shared with
 /// the organisations that hold the zone as an asset in the constituency directory. The core team sees every zone; a
-/// constituent (partner, augmenter) only its organisations' zones; governance and the public none.
+/// constituent (partner, augmenter) only its organisations' zones; governance and the public none — unless the core
+/// team publishes the zone on the status page, which makes its monitoring TLP:CLEAR (everyone, the public included).
 /// </summary>
 public static class WatchedZoneVisibility
 {
     public const Tlp Label = Tlp.Amber;
 
-    public static VisibilityTarget Target(IReadOnlyCollection<Guid> holders) => new(Label, holders, [], null);
+    /// <summary>The label of a zone whose monitoring is published on the public status page.</summary>
+    public const Tlp PublishedLabel = Tlp.Clear;
+
+    public static VisibilityTarget Target(IReadOnlyCollection<Guid> holders, bool published = false) =>
+        new(published ? PublishedLabel : Label, holders, [], null);
 }
 
 /// <summary>Who may change what is watched: add, remove, set the interval, propose and approve baselines.</summary>

@@ -17,8 +17,8 @@ namespace DnsCert.Infrastructure.Monitoring;
 /// <summary>
 /// The console's and the API's read side of monitoring, over the tables of the monitoring migration (watched_zones,
 /// zone_states, zone_state_changes, sla_*_daily, probe_results, zone_change_records) and zone_check_results. A watched
-/// zone's data carries the visibility facts of <see cref="WatchedZoneVisibility"/>, computed per row (TLP:AMBER, the
-/// holding organisations from the directory's zone assets) and filtered by <see cref="VisibilitySql"/>.
+/// zone's data carries the visibility facts of <see cref="WatchedZoneVisibility"/>, computed per row (TLP:AMBER, or
+/// TLP:CLEAR when published on the status page; the holding organisations from the directory's zone assets) and filtered by <see cref="VisibilitySql"/>.
 /// </summary>
 public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckResultStore checks, TimeProvider time, EvaluationSettings? settings = null)
     : IMonitoringReadModel
@@ -31,7 +31,7 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
             SELECT w.zone, w.interval_seconds, s.state, s.since, c.worst_severity, c.finding_count, c.checked_at,
                    (SELECT max(x.changed_at) FROM zone_state_changes x WHERE x.zone = w.zone) AS last_change,
                    CASE WHEN w.zone = '.' THEN '' ELSE split_part(left(w.zone, -1), '.', -1) END AS tld,
-                   @zone_tlp AS tlp,
+                   CASE WHEN w.public_status THEN @zone_public_tlp ELSE @zone_tlp END AS tlp,
                    ARRAY(SELECT DISTINCT a.organisation_id FROM assets a WHERE a.kind = 'zone' AND a.value = left(w.zone, -1)) AS recipient_organisations,
                    '{}'::uuid[] AS recipient_users, NULL::uuid AS created_by
             FROM watched_zones w
@@ -263,7 +263,6 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
         return new ZoneHistory(key, from, to, bucket, slaDays, addressDays, rtt, changes);
     }
 
-    /// <summary>A command holding the zones CTE and the visibility condition's parameters; the caller appends its SELECT.</summary>
     /// <summary>A command starting with the watched-zone CTEs (z with its visibility columns, h the health table); the console search reuses it.</summary>
     internal static NpgsqlCommand Command(NpgsqlConnection connection, Viewer viewer, out string visible)
     {
@@ -277,6 +276,7 @@ public sealed class MonitoringReadModel(NpgsqlDataSource dataSource, ZoneCheckRe
 
         command.CommandText = Zones.Replace("/*health*/", rows.ToString(), StringComparison.Ordinal) + "\n";
         command.Parameters.Add(new NpgsqlParameter("zone_tlp", NpgsqlDbType.Smallint) { Value = (short)WatchedZoneVisibility.Label });
+        command.Parameters.Add(new NpgsqlParameter("zone_public_tlp", NpgsqlDbType.Smallint) { Value = (short)WatchedZoneVisibility.PublishedLabel });
         visible = VisibilitySql.Condition(VisibilityPolicy.For(viewer), command, new VisibilityColumns("z.tlp", "z.recipient_organisations",
             "z.recipient_users", "z.created_by"));
         return command;

@@ -110,6 +110,21 @@ public sealed class WatchedZoneStore(NpgsqlDataSource dataSource, TimeProvider t
     }
 
     /// <summary>
+    /// Publishes (or withdraws) a zone's monitoring on the public status page: published, it is TLP:CLEAR
+    /// (<see cref="Core.Monitoring.WatchedZoneVisibility.PublishedLabel"/>) for everyone; withdrawn, TLP:AMBER again.
+    /// </summary>
+    public async Task SetPublicStatusAsync(string zone, bool published, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE watched_zones SET public_status = $2 WHERE zone = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = Key(zone) });
+        command.Parameters.Add(new NpgsqlParameter { Value = published });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new ValidationException("zone", "is not watched");
+        }
+    }
+
+    /// <summary>
     /// Rejects (or, by its proposer, withdraws) the pending proposal; the approved baseline stays in force. Refusing
     /// needs no second person: it changes nothing that is trusted.
     /// </summary>

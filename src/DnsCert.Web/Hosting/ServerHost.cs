@@ -4,6 +4,7 @@ using DnsCert.Infrastructure;
 using DnsCert.Infrastructure.Campaigns;
 using DnsCert.Infrastructure.Persistence;
 using DnsCert.Web.Api;
+using DnsCert.Web.Dashboard;
 using DnsCert.Web.Duty;
 using DnsCert.Web.Health;
 using DnsCert.Web.Identity;
@@ -89,6 +90,8 @@ public static class ServerHost
         builder.Services.AddSingleton<IPostConfigureOptions<TeamOptions>, TeamPublicUrlDefault>();
         // Links in duty and escalation mail come from Team:PublicUrl (replacing the duty module's "no address").
         builder.Services.AddSingleton(sp => PublicLinks.From(sp.GetRequiredService<IOptions<TeamOptions>>().Value.PublicUrl));
+        // Issue 10: live dashboard (SSE over LISTEN/NOTIFY), public status page, RFC 2350 profile.
+        builder.Services.AddDnsCertDashboard(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -117,6 +120,9 @@ public static class ServerHost
         app.MapDutyApi();
         app.MapCampaignsApi();
         app.MapSearchApi();
+        // Issue 10: live dashboard stream and the public RFC 2350 profile as text.
+        app.MapDashboardEvents();
+        app.MapRfc2350Text();
         return app;
     }
 

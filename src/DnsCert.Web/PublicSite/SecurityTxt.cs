@@ -33,10 +33,8 @@ public static class SecurityTxt
         text.Append("Preferred-Languages: ").Append(string.Join(", ", LocalizationSetup.Languages)).Append('\n');
         var baseUrl = (team.PublicUrl ?? requestBaseUrl).TrimEnd('/');
         text.Append("Canonical: ").Append(baseUrl).Append("/.well-known/security.txt\n");
-        if (team.PolicyUrl is not null)
-        {
-            text.Append("Policy: ").Append(team.PolicyUrl).Append('\n');
-        }
+        // Without a disclosure policy of its own, the team's RFC 2350 profile states its policies (§3.4).
+        text.Append("Policy: ").Append(team.PolicyUrl ?? baseUrl + Rfc2350Profile.PagePath + "#policies").Append('\n');
 
         return text.ToString();
     }

@@ -38,6 +38,30 @@ public sealed class TeamOptions
         "Operators of the DNS: TLD registries, registrars, root server operators, DNS service operators and DNS software vendors.";
 
     public string? PolicyUrl { get; set; }
+
+    // RFC 2350 profile (/rfc2350, /rfc2350.txt): the items of its §3 that have no other setting. Unset ones fall back
+    // to the console's texts (hours, mission) or are left out (address, sponsorship, authority).
+
+    /// <summary>Date of the profile's last update (RFC 2350 §3.1.1), yyyy-MM-dd.</summary>
+    public string ProfileUpdated { get; set; } = "2026-11-21";
+
+    /// <summary>Postal address (§3.2.2), one line; lines may be separated by " / ".</summary>
+    public string? PostalAddress { get; set; }
+
+    /// <summary>Hours of operation (§3.2.11); default: the console's "24 hours a day, 7 days a week" in the reader's language.</summary>
+    public string? Hours { get; set; }
+
+    /// <summary>Languages the team works in (BCP 47 codes); default: the console's five.</summary>
+    public IList<string> Languages { get; } = [];
+
+    /// <summary>Mission statement (§3.3.1); default: the public introduction in the reader's language.</summary>
+    public string? Mission { get; set; }
+
+    /// <summary>Sponsorship and affiliation (§3.3.3).</summary>
+    public string? Sponsorship { get; set; }
+
+    /// <summary>Authority under which the team operates (§3.3.4).</summary>
+    public string? Authority { get; set; }
 }
 
 public sealed class TeamOptionsValidator : IValidateOptions<TeamOptions>
@@ -71,6 +95,12 @@ public sealed class TeamOptionsValidator : IValidateOptions<TeamOptions>
         if (options.Phone is { } phone && !System.Text.RegularExpressions.Regex.IsMatch(phone, @"^\+[1-9][0-9]{6,14}$"))
         {
             failures.Add($"{TeamOptions.SectionName}:Phone must be in E.164 form, e.g. +14155550123 (got '{phone}')");
+        }
+
+        if (!DateOnly.TryParseExact(options.ProfileUpdated, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out _))
+        {
+            failures.Add($"{TeamOptions.SectionName}:ProfileUpdated must be a date such as 2026-11-21 (got '{options.ProfileUpdated}')");
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _))
