@@ -106,7 +106,8 @@ public sealed class LabUniverse
         var sameList = registered?.ListFile == state.Registered?.ListFile && registered?.First == state.Registered?.First;
         if (lab.AnyRunning())
         {
-            if (!sameList)
+            // `up` without a list on a running lab (./dnscert up again) leaves its registered names as they are.
+            if (registered is not null && !sameList)
             {
                 // A running lab takes a new list as a change of its TLD zones: rebuilt, reloaded, transferred.
                 state.Registered = registered;

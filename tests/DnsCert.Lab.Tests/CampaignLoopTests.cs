@@ -32,19 +32,22 @@ public sealed partial class CampaignLoopTests(ITestOutputHelper output)
         var perTld = names.GroupBy(Tld).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         perTld.Count.ShouldBe(8);
 
+        var database = await TestDatabase.CreateAsync();
+        var migrate = await RunCliAsync(database, "db", "migrate");
+        migrate.ExitCode.ShouldBe(0, migrate.StandardError);
+        var import = await RunCliAsync(database, "directory", "import", "lab");
+        import.ExitCode.ShouldBe(0, import.StandardError);
+
         var (basePrefix, lease) = LabBases.Acquire();
         var dir = Path.Combine(Path.GetTempPath(), "dnscert-campaign-lab-" + Guid.NewGuid().ToString("N")[..8]);
         var work = Directory.CreateTempSubdirectory("dnscert-campaign-loop-").FullName;
         LabUniverse? lab = null;
         Process? server = null;
         await using var mail = await SmtpSink.StartAsync();
-        // The lab comes up while the server, the directory and the campaign are made: only the simulator needs it.
+        // The lab comes up while the server starts and the campaign is made: only the simulator needs it.
         var labUp = LabUniverse.UpAsync(new LabUpOptions(dir, basePrefix, LabSize.Small, Conficker, QuarterOfTheYear), LabFixture.Responder);
         try
         {
-            var database = await TestDatabase.CreateAsync();
-            (await RunCliAsync(database, "db", "migrate")).ExitCode.ShouldBe(0);
-            (await RunCliAsync(database, "directory", "import", "lab")).ExitCode.ShouldBe(0);
 
             var port = FreePort.Next();
             var url = $"http://127.0.0.1:{port}/";
