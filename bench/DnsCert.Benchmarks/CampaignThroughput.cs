@@ -81,7 +81,7 @@ public static class CampaignThroughput
     }
 
     /// <summary>Conficker.C-like: 4 to 9 random lower-case letters under a TLD drawn uniformly (seeded, repeatable).</summary>
-    private static List<string> Synthetic(List<string> tlds, int count, int seed)
+    internal static List<string> Synthetic(List<string> tlds, int count, int seed)
     {
         var random = new Random(seed);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -132,5 +132,5 @@ public static class CampaignThroughput
 
     private static string RuntimeVersion() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }

@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "campaigns")
     return await CampaignThroughput.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "campaigns-verify")
+{
+    return await CampaignVerificationThroughput.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "probes")
 {
     return await ProbeIngestionThroughput.RunAsync(args);

@@ -35,6 +35,9 @@ public sealed class LabState
     /// </summary>
     public int? AddedRttMilliseconds { get; set; }
 
+    /// <summary>Names registered in the TLD zones from a list (lab up --registered; the Conficker lab), or null.</summary>
+    public RegisteredNames? Registered { get; set; }
+
     public ZoneState Zone(string name)
     {
         if (!Zones.TryGetValue(name, out var state))

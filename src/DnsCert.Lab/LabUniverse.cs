@@ -9,7 +9,12 @@ namespace DnsCert.Lab;
 /// <summary>Progress of long lab work: a phase name and how far it got.</summary>
 public sealed record LabProgress(string Phase, int Done, int Total);
 
-public sealed record LabUpOptions(string Directory, string Base = "127.53", LabSize Size = LabSize.Small);
+/// <summary>
+/// What `lab up` builds. <paramref name="Registered"/>: a list of domain names (one a line, optionally .gz, read in place)
+/// registered in the lab's TLD zones, only its first <paramref name="RegisteredFirst"/> lines when above 0 (the
+/// Conficker lab: <c>--registered conficker-b-2020.txt.gz --first 22750</c>).
+/// </summary>
+public sealed record LabUpOptions(string Directory, string Base = "127.53", LabSize Size = LabSize.Small, string? Registered = null, int RegisteredFirst = 0);
 
 /// <summary>One daemon of the lab as `lab status` shows it.</summary>
 public sealed record DaemonStatus(string Name, int? Pid, string Addresses);
@@ -92,10 +97,28 @@ public sealed class LabUniverse
         paths.Create();
         state ??= new LabState { Base = basePrefix, Size = options.Size, CreatedUtc = (time ?? TimeProvider.System).GetUtcNow() };
         var lab = new LabUniverse(paths, state, responder, time ?? TimeProvider.System);
+        var registered = options.Registered is null ? null : new RegisteredNames { ListFile = Path.GetFullPath(options.Registered), First = options.RegisteredFirst };
+        if (registered is not null && !registered.Tlds.Any(t => lab.Plan.Find(t) is { Level: ZoneLevel.Tld }))
+        {
+            throw new LabException($"no name of {options.Registered} is under a TLD of the lab");
+        }
+
+        var sameList = registered?.ListFile == state.Registered?.ListFile && registered?.First == state.Registered?.First;
         if (lab.AnyRunning())
         {
+            // `up` without a list on a running lab (./dnscert up again) leaves its registered names as they are.
+            if (registered is not null && !sameList)
+            {
+                // A running lab takes a new list as a change of its TLD zones: rebuilt, reloaded, transferred.
+                state.Registered = registered;
+                await lab.ApplyAsync([], cancellationToken);
+            }
+
             return lab;
         }
+
+        // A fresh start serves the names as registered: what the registry simulator changed is forgotten.
+        state.Registered = registered;
 
         await lab.StartAsync(progress, cancellationToken);
         return lab;
@@ -470,6 +493,38 @@ public sealed class LabUniverse
         State.Faults.RemoveAll(removed.Contains);
         await ApplyAsync([zone.Name], cancellationToken);
         return removed;
+    }
+
+    /// <summary>
+    /// The registry simulator's changes to registered names (<see cref="RegisteredNames.Removed"/>, a
+    /// <see cref="RegisteredNames.SinkholePrefix"/> delegation, or null: back as registered), applied as a registry
+    /// would: the TLD zones rebuilt (new serial, signed again), the primaries reloaded, the secondaries transferred, and
+    /// the call returns once every server serves the new serial.
+    /// </summary>
+    public async Task ChangeRegistrationsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var registered = State.Registered ?? throw new LabException("this lab has no registered names (lab up --registered <list>)");
+        foreach (var (name, change) in changes)
+        {
+            var key = name.TrimEnd('.').ToLowerInvariant();
+            if (change is null)
+            {
+                registered.Changes.Remove(key);
+            }
+            else
+            {
+                registered.Changes[key] = change;
+            }
+        }
+
+        await ApplyAsync([], cancellationToken);
+    }
+
+    /// <summary>Whether a name is one of the registered names (whatever the simulator did to it).</summary>
+    public bool IsRegistered(string name)
+    {
+        return State.Registered?.Contains(name) == true;
     }
 
     /// <summary>Repairs every fault of the lab.</summary>

@@ -20,6 +20,7 @@ internal sealed class ZoneBuilder
     private readonly LabState _state;
     private readonly LabPaths _paths;
     private readonly TimeProvider _time;
+    private List<LabZone>? _providers;
 
     public ZoneBuilder(LabPlan plan, LabState state, LabPaths paths, TimeProvider time)
     {
@@ -213,6 +214,15 @@ internal sealed class ZoneBuilder
         foreach (var child in zone.Children)
         {
             AppendDelegation(sb, child, faults);
+        }
+
+        if (zone.Level == ZoneLevel.Tld && _state.Registered is { } registered)
+        {
+            _providers ??= [.. _plan.Zones.Where(z => z.Level == ZoneLevel.SecondLevel && !z.Pooled).OrderBy(z => z.Name, StringComparer.Ordinal)];
+            foreach (var name in registered.Under(zone.Name).Where(n => _plan.Find(n) is null))
+            {
+                RegisteredNames.AppendDelegation(sb, name, registered.Changes.GetValueOrDefault(name), _providers, DelegationTtl);
+            }
         }
 
         return sb.ToString();

@@ -25,9 +25,17 @@ internal static class LabCommands
         var up = new Command("up", "Generate, sign and serve the lab; wait until every zone is served.");
         var size = new Option<LabSize>("--size") { Description = "small (default) or large (benchmarks)", DefaultValueFactory = _ => LabSize.Small };
         var basePrefix = new Option<string>("--base") { Description = "Loopback /16 of the lab, e.g. 127.53", DefaultValueFactory = _ => "127.53" };
+        var registered = new Option<string?>("--registered")
+        {
+            Description = "A list of domain names (one a line, .gz read compressed, read in place) registered in the lab's TLD zones, "
+                + "e.g. ../shared/data/conficker/conficker-b-2020.txt.gz: the Conficker TLDs as large lab zones",
+        };
+        var first = new Option<int>("--first") { Description = "Only the first N lines of --registered (default: all)" };
         up.Options.Add(size);
         up.Options.Add(basePrefix);
-        up.SetAction((p, ct) => RunAsync(() => UpAsync(Dir(p), p.GetValue(basePrefix)!, p.GetValue(size), ct)));
+        up.Options.Add(registered);
+        up.Options.Add(first);
+        up.SetAction((p, ct) => RunAsync(() => UpAsync(new LabUpOptions(Dir(p), p.GetValue(basePrefix)!, p.GetValue(size), p.GetValue(registered), p.GetValue(first)), ct)));
         lab.Subcommands.Add(up);
 
         var down = new Command("down", "Stop every process of the lab.");
@@ -98,6 +106,7 @@ internal static class LabCommands
         responder.SetAction((p, ct) => RunAsync(() => ResponderAsync(p.GetValue(listen)!, p.GetValue(backend)!, p.GetValue(mode)!, p.GetValue(pidFile)!,
             p.GetValue(delayMs), ct)));
         lab.Subcommands.Add(responder);
+        lab.Subcommands.Add(LabRegistryCommand.Create());
         return lab;
     }
 
@@ -153,8 +162,9 @@ internal static class LabCommands
             : new ResponderCommand(process, []);
     }
 
-    private static async Task<int> UpAsync(string dir, string basePrefix, LabSize size, CancellationToken ct)
+    private static async Task<int> UpAsync(LabUpOptions options, CancellationToken ct)
     {
+        var dir = options.Directory;
         var watch = Stopwatch.StartNew();
         LabUniverse lab = null!;
         var wasRunning = LabUniverse.Exists(dir) && LabUniverse.Open(dir).Pids().Count > 0;
@@ -177,7 +187,7 @@ internal static class LabCommands
                         task.Value = p.Done;
                     }
                 });
-                lab = await LabUniverse.UpAsync(new LabUpOptions(dir, basePrefix, size), Self(), progress, cancellationToken: ct);
+                lab = await LabUniverse.UpAsync(options, Self(), progress, cancellationToken: ct);
                 foreach (var task in tasks.Values)
                 {
                     task.Value = task.MaxValue;
@@ -186,6 +196,11 @@ internal static class LabCommands
         var status = lab.Status();
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"lab {(wasRunning ? "already running" : "up")}: {status.Zones} zones ({status.SignedZones} signed) on {status.Base}.0.0/16 in {watch.Elapsed.TotalSeconds:F1} s");
+        if (lab.State.Registered is { } names)
+        {
+            Console.WriteLine(string.Join(" ", names.Tlds.Order(StringComparer.Ordinal).Select(t => $"{t}:{names.Under(t).Count}")));
+        }
+
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"resolver: {lab.ResolverAddress} (try: kdig @{lab.ResolverAddress} +dnssec www.bank.ml); trust anchor: {lab.TrustAnchorFile}");
         return 0;

@@ -14,13 +14,19 @@ internal static class LabDirectory
         {
             var op = g.First().Operator;
             var contacts = op.Contacts.Select(c => new ImportContact($"lab:{op.Name}:{c.Email.ToLowerInvariant()}", new ContactInput(
-                c.Name, c.Role == "noc", [Role(c.Role)], DirectoryValidation.Email(c.Email), Phone(c.Phone, op.Name, warnings),
+                c.Name, c.Role == "noc", Roles(c.Role), DirectoryValidation.Email(c.Email), Phone(c.Phone, op.Name, warnings),
                 DirectoryValidation.Language(op.Language), null, null, null))).ToList();
             return new ImportOrganisation("lab:" + op.Name, op.Name, g.Count() > 1 || g.First().Name.Length > 2 ? OrganisationKind.GTldRegistry : OrganisationKind.CcTldRegistry,
                 DirectoryValidation.Country(op.Country), [DirectoryValidation.Language(op.Language)], DirectoryValidation.TimeZone(op.TimeZone),
                 contacts, [.. g.Select(t => new ImportAsset(AssetKind.Zone, t.Name.ToLowerInvariant(), []))]);
         })];
     }
+
+    /// <summary>
+    /// A lab registry's NOC is its 24x7 contact and also its abuse desk, so requests sent to a registry's abuse contact
+    /// (campaign coordination requests, issue 11) reach every lab registry.
+    /// </summary>
+    private static ContactRole[] Roles(string role) => role == "noc" ? [ContactRole.Emergency, ContactRole.SecurityAbuse] : [Role(role)];
 
     /// <summary>The lab's roles: its NOC is the 24x7 contact, its administrative contact is management.</summary>
     private static ContactRole Role(string role) => role switch

@@ -151,8 +151,15 @@ public sealed record NameToVerify(string Name, string Tld, NameStatus Status);
 /// <summary>What verification needs of a campaign.</summary>
 public sealed record VerificationWork(Guid CampaignId, CampaignAction Action, IReadOnlyList<string> SinkholeNameServers, IReadOnlyList<NameToVerify> Names);
 
-/// <summary>A check's result to store: the DNS state and the name's new status.</summary>
-public sealed record CheckedName(string Name, DnsState State, string Detail, NameStatus Status);
+/// <summary>
+/// A check's result to store: the DNS state and the name's new status. With <paramref name="Prior"/> (the status the
+/// judgement was made from) the status is only written if nobody changed it meanwhile: a registry's report that arrived
+/// during the check is kept, and judged at the next check.
+/// </summary>
+public sealed record CheckedName(string Name, DnsState State, string Detail, NameStatus Status, NameStatus? Prior = null);
+
+/// <summary>A name whose last DNS check is older than the verification interval, with what judging it needs.</summary>
+public sealed record DueName(Guid CampaignId, string Name, string Tld, NameStatus Status, CampaignAction Action, IReadOnlyList<string> SinkholeNameServers);
 
 /// <summary>Registry reports and DNS checks (the loop back from the registries).</summary>
 public interface ICampaignRequestStore
@@ -172,4 +179,11 @@ public interface ICampaignRequestStore
     Task<VerificationWork?> NamesToVerifyAsync(Visibility.Viewer viewer, Guid campaignId, CancellationToken cancellationToken);
 
     Task RecordChecksAsync(Guid campaignId, IReadOnlyList<CheckedName> checks, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For the verification schedule (a system process, no viewer): routed names of active campaigns (deadline after
+    /// <paramref name="activeSince"/>) never checked or last checked before <paramref name="checkedBefore"/>, oldest
+    /// check first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<DueName>> NamesDueAsync(DateTimeOffset checkedBefore, DateTimeOffset activeSince, int limit, CancellationToken cancellationToken);
 }

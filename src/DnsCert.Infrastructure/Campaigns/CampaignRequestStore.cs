@@ -193,8 +193,9 @@ public sealed class CampaignRequestStore(NpgsqlDataSource dataSource, TimeProvid
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = new NpgsqlCommand("""
-            UPDATE campaign_names n SET dns_state = c.state, dns_detail = c.detail, dns_checked_at = $6, status = c.status
-            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS c (name, state, detail, status)
+            UPDATE campaign_names n SET dns_state = c.state, dns_detail = c.detail, dns_checked_at = $6,
+                status = CASE WHEN c.prior IS NULL OR n.status = c.prior THEN c.status ELSE n.status END
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) AS c (name, state, detail, status, prior)
             WHERE n.campaign_id = $1 AND n.name = c.name
             """, connection, transaction))
         {
@@ -204,6 +205,8 @@ public sealed class CampaignRequestStore(NpgsqlDataSource dataSource, TimeProvid
             update.Add(checks.Select(c => c.Detail).ToArray());
             update.Add(checks.Select(c => c.Status.Code()).ToArray());
             update.AddTime(now);
+            // A report that arrived while the check ran wins over the judgement made from the older status.
+            update.Add(checks.Select(c => c.Prior?.Code()).ToArray());
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -215,6 +218,32 @@ public sealed class CampaignRequestStore(NpgsqlDataSource dataSource, TimeProvid
                 ["contradicted"] = checks.Count(c => c.Status == NameStatus.Contradicted).ToString(CultureInfo.InvariantCulture),
             }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DueName>> NamesDueAsync(DateTimeOffset checkedBefore, DateTimeOffset activeSince, int limit, CancellationToken cancellationToken)
+    {
+        // The schedule is a system process that shows nothing to anyone: it reads across campaigns without a viewer
+        // (people see the results only through the visibility predicate of the campaign reads).
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT n.campaign_id, n.name, n.tld, n.status, c.action, c.sinkhole_name_servers
+            FROM campaign_names n JOIN campaigns c ON c.id = n.campaign_id
+            WHERE n.status <> 'unroutable' AND c.deadline > $2 AND (n.dns_checked_at IS NULL OR n.dns_checked_at < $1)
+            ORDER BY n.dns_checked_at NULLS FIRST, n.campaign_id, n.name
+            LIMIT $3
+            """, connection);
+        command.AddTime(checkedBefore);
+        command.AddTime(activeSince);
+        command.Add(limit);
+        var due = new List<DueName>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new DueName(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), NameStatuses.Parse(reader.GetString(3)),
+                CampaignActions.Parse(reader.GetString(4)), reader.GetFieldValue<string[]>(5)));
+        }
+
+        return due;
     }
 
     private static async Task<CampaignRequestView> ReadAsync(NpgsqlConnection connection, Guid requestId, CancellationToken cancellationToken)

@@ -16,6 +16,27 @@ public static class CampaignServiceCollectionExtensions
         services.AddSingleton<ICampaignStore>(sp => new CampaignStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<NotificationRules>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<CampaignOptions>>().Value));
         services.AddSingleton<ICampaignRequestStore, CampaignRequestStore>();
+        // Validated at start-up like every other section: a bad value stops the server with the one-line error naming it.
+        services.AddOptions<CampaignVerificationOptions>().Bind(configuration.GetSection(CampaignVerificationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CampaignVerificationOptions>, CampaignVerificationOptionsValidator>();
         return services;
+    }
+}
+
+/// <summary><see cref="CampaignVerificationOptions.Validate"/> as an options check: the failure names the setting and its value.</summary>
+internal sealed class CampaignVerificationOptionsValidator : IValidateOptions<CampaignVerificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CampaignVerificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidateOptionsResult.Fail($"{CampaignVerificationOptions.SectionName}:{e.ParamName}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 }

@@ -73,6 +73,7 @@ public static class ServerHost
         builder.Services.AddDnsCertMonitoring(builder.Configuration);
         builder.Services.AddDnsCertMonitoringRuntime();
         builder.Services.AddDnsCertCampaigns(builder.Configuration);
+        builder.Services.AddHostedService<Campaigns.CampaignVerificationWorker>();
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<NotificationWorker>();
         builder.Services.AddDnsCertIncidents(builder.Configuration);

@@ -96,4 +96,16 @@ public class StartupFailureTests
         result.ExitCode.ShouldBe(2);
         OnlyLine(result).ShouldStartWith("dnscert-server: configuration error: Monitoring:Runtime:CycleSeconds: ");
     }
+
+    [Fact]
+    public async Task A_campaign_verification_interval_of_zero_stops_the_server_naming_the_setting()
+    {
+        var env = ServerProcess.Environment(await TestDatabase.CreateAsync(), FreePort.Next());
+        env["Campaigns__Verification__IntervalSeconds"] = "0";
+
+        var result = await ServerProcess.RunToExitAsync(env);
+
+        result.ExitCode.ShouldBe(2);
+        OnlyLine(result).ShouldStartWith("dnscert-server: configuration error: Campaigns:Verification:IntervalSeconds: ");
+    }
 }
