@@ -223,7 +223,7 @@ public class IncidentFromLabJourneyTests(LabMailingConsoleServer server, ITestOu
         // The page lists the timeline oldest first.
         var timeline = (await page.Locator("#timeline li").AllInnerTextsAsync()).ToList();
         output.WriteLine(string.Join('\n', timeline));
-        string[] steps = ["SEC-03 (error) on ml.", "mail-out", "acknowledged the coordination request", "SEC-03 on ml. cleared", "→ resolution-proposed",
+        string[] steps = ["finding: Monitoring: SEC-03 (", "mail-out", "acknowledged the coordination request", "SEC-03 on ml. cleared", "→ resolution-proposed",
             "resolution-proposed → closed"];
         var at = steps.Select(s => timeline.FindIndex(t => t.Contains(s, StringComparison.Ordinal))).ToList();
         at.ShouldAllBe(i => i >= 0, string.Join('\n', timeline));
