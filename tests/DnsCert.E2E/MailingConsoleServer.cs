@@ -6,7 +6,7 @@ namespace DnsCert.E2E;
 /// <see cref="ConsoleServer"/> whose notification outbox sends through a real SMTP server (aiosmtpd storing into a
 /// Maildir), configured through the environment exactly as an operator would (DNSCERT_Notifications__…).
 /// </summary>
-public sealed class MailingConsoleServer : ConsoleServer
+public class MailingConsoleServer : ConsoleServer
 {
     public SmtpSink Mail { get; private set; } = null!;
 

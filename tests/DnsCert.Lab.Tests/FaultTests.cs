@@ -54,6 +54,34 @@ public sealed class FaultTests
         await AssertHealthyAsync(zone);
     }
 
+    /// <summary>
+    /// A TLD breaks like a second-level zone (its parent is the lab root): `lab break ml expired-signatures` re-signs ml.
+    /// with expired signatures on both of its servers, so everything below it fails validation; the fix restores it.
+    /// </summary>
+    [Fact]
+    public async Task Expired_signatures_on_a_tld()
+    {
+        var tld = Lab.Plan.Get("ml");
+        tld.Level.ShouldBe(ZoneLevel.Tld);
+        FaultCatalogue.Unfit(FaultCatalogue.Get(FaultCatalogue.ExpiredSignatures), tld).ShouldBeNull();
+        var child = tld.Children.First(LabFixture.Secure);
+        await using var repair = _fixture.RepairOnExit(tld.Name);
+        await AssertHealthyAsync(child);
+        await Lab.BreakAsync(tld.Name, FaultCatalogue.ExpiredSignatures);
+        foreach (var server in tld.Servers)
+        {
+            var verify = await VerifyZoneAsync(await AxfrFileAsync(tld, server.Address));
+            verify.ExitCode.ShouldNotBe(0, server.Name);
+            (verify.StandardOutput + verify.StandardError).ShouldContain("expired");
+        }
+
+        Status(await ResolveAsync(Lab.ResolverAddress, "www." + child.Fqdn)).ShouldBe("SERVFAIL");
+        (await DelvAsync(child)).ShouldContain("resolution failed");
+        await Lab.FixAsync(tld.Name);
+        (await VerifyZoneAsync(await AxfrFileAsync(tld, tld.Servers[1].Address))).ExitCode.ShouldBe(0);
+        await AssertHealthyAsync(child);
+    }
+
     [Fact]
     public async Task Signatures_not_yet_valid()
     {

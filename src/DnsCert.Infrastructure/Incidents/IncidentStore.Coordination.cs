@@ -18,6 +18,7 @@ public sealed partial class IncidentStore
         "UPDATE reports SET incident_id = $1 WHERE incident_id = $2",
         "UPDATE coordination_requests SET incident_id = $1 WHERE incident_id = $2",
         "UPDATE incident_tasks SET incident_id = $1 WHERE incident_id = $2",
+        "UPDATE incident_findings SET incident_id = $1 WHERE incident_id = $2",
         "INSERT INTO incident_assets (incident_id, value) SELECT $1, value FROM incident_assets WHERE incident_id = $2 ON CONFLICT DO NOTHING",
         "INSERT INTO incident_affected (incident_id, organisation_id, name, role, region) SELECT $1, organisation_id, name, role, region FROM incident_affected WHERE incident_id = $2 ON CONFLICT DO NOTHING",
     ];

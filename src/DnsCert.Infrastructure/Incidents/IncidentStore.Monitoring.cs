@@ -108,6 +108,12 @@ public sealed partial class IncidentStore
             {
                 case ZoneChangeEffect.ProposeResolution when facts.State != IncidentState.ResolutionProposed:
                     await EventAsync(connection, transaction, existing, at, TimelineKind.Finding, actor, what, false, cancellationToken);
+                    if (await UnclearedFindingsAsync(connection, transaction, existing, cancellationToken) > 0)
+                    {
+                        // Up, but a finding that drove the incident (e.g. expired signatures) is still there: the findings feed proposes later.
+                        return ZoneChangeOutcome.Updated;
+                    }
+
                     await MoveAsync(connection, transaction, facts, IncidentState.ResolutionProposed, "the zone is back up; confirm to close", actor, at, cancellationToken);
                     return ZoneChangeOutcome.Proposed;
                 case ZoneChangeEffect.OpenOrUpdate when facts.State == IncidentState.ResolutionProposed:
@@ -125,16 +131,33 @@ public sealed partial class IncidentStore
             return ZoneChangeOutcome.None;
         }
 
-        var zone = MonitoringIntake.Normalise(change.Zone);
+        await OpenZoneIncidentAsync(connection, transaction, change.Zone, key, MonitoringIntake.Title(change), change.Reason, MonitoringIntake.TriageFor(change),
+            [what], MonitoringIntake.RequestAction(change), router, duty, ackBase, at, cancellationToken);
+        return ZoneChangeOutcome.Opened;
+    }
+
+    /// <summary>
+    /// Opens a zone's monitoring incident (both feeds): the affected organisations from routing the zone, the duty
+    /// officer of the first one's region, the finding entries, and a coordination request to the organisation closest
+    /// to the zone (its DNS operator where the directory knows one, else its registry) — in the caller's transaction.
+    /// </summary>
+    private async Task<long> OpenZoneIncidentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string zoneName, string key, string title,
+        string description, Triage triage, IReadOnlyList<string> findings, string requestAction, ResponsiblePartyRouter? router, IDutyOfficerLookup duty, Uri ackBase,
+        DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var actor = IncidentActor.System;
+        var zone = MonitoringIntake.Normalise(zoneName);
         var chain = router is null || zone.Length == 0 ? [] : router.Route(zone).Chain;
         var regions = await RegionsAsync(connection, transaction, [.. chain.Select(p => p.OrganisationId)], cancellationToken);
         var affected = chain.DistinctBy(p => p.OrganisationId)
             .Select(p => new AffectedOrganisation(p.OrganisationId, p.OrganisationName, Codes.ToCode(p.Role), regions.GetValueOrDefault(p.OrganisationId))).ToList();
-        var triage = MonitoringIntake.TriageFor(change);
         var officer = await duty.OnDutyAsync(affected.Select(a => a.Region).FirstOrDefault(r => r != IcannRegion.Unknown), at, cancellationToken);
-        var incidentId = await InsertIncidentAsync(connection, transaction, new NewIncident(MonitoringIntake.Title(change), change.Reason, triage,
+        var incidentId = await InsertIncidentAsync(connection, transaction, new NewIncident(title, description, triage,
             zone.Length == 0 ? ["."] : [zone], affected, [], [], ReportSources.Monitoring, key, officer, null), actor, at, cancellationToken);
-        await EventAsync(connection, transaction, incidentId, at, TimelineKind.Finding, actor, what, false, cancellationToken);
+        foreach (var finding in findings)
+        {
+            await EventAsync(connection, transaction, incidentId, at, TimelineKind.Finding, actor, finding, false, cancellationToken);
+        }
 
         // The operator closest to the zone is asked to act: its DNS operator where the directory knows one, else its registry.
         var ask = chain.FirstOrDefault(p => p.Role == PartyRole.DnsOperator) ?? chain.FirstOrDefault(p => p.Role == PartyRole.Registry);
@@ -142,7 +165,7 @@ public sealed partial class IncidentStore
         {
             await EventAsync(connection, transaction, incidentId, at, TimelineKind.Request, actor,
                 "Routing found no responsible organisation in the directory: nobody was asked", true, cancellationToken);
-            return ZoneChangeOutcome.Opened;
+            return incidentId;
         }
 
         var party = await PartyAsync(ask.OrganisationId, cancellationToken);
@@ -150,13 +173,13 @@ public sealed partial class IncidentStore
         {
             await EventAsync(connection, transaction, incidentId, at, TimelineKind.Request, actor,
                 $"{party.Name} has no 24x7 contact: nobody was asked", true, cancellationToken);
-            return ZoneChangeOutcome.Opened;
+            return incidentId;
         }
 
-        var facts2 = new IncidentFacts(incidentId, IncidentState.New, triage, [.. affected.Select(a => a.OrganisationId)], []);
-        await InsertRequestAsync(connection, transaction, facts2, party, MonitoringIntake.RequestAction(change),
-            at + SlaPolicy.Targets(triage.Severity).Resolution, ackBase, actor, at, cancellationToken);
-        return ZoneChangeOutcome.Opened;
+        var facts = new IncidentFacts(incidentId, IncidentState.New, triage, [.. affected.Select(a => a.OrganisationId)], []);
+        await InsertRequestAsync(connection, transaction, facts, party, requestAction, at + SlaPolicy.Targets(triage.Severity).Resolution, ackBase, actor, at,
+            cancellationToken);
+        return incidentId;
     }
 
     private static async Task<Dictionary<Guid, IcannRegion>> RegionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, CancellationToken cancellationToken)

@@ -8,7 +8,9 @@ namespace DnsCert.Web.Incidents;
 
 /// <summary>
 /// Reads monitoring's zone state changes into incidents (<see cref="IncidentStore.ApplyZoneChangesAsync"/>): a zone
-/// going down opens its incident (or updates the open one), a zone back up proposes resolution. Any number of server
+/// going down opens its incident (or updates the open one), a zone back up proposes resolution. Then the findings
+/// (<see cref="IncidentStore.ApplyFindingsAsync"/>): a finding at or above Incidents:FindingSeverity opens or updates
+/// the zone's incident, and when every finding that drove it has cleared the incident proposes resolution. Any number of server
 /// instances may run it: the feed's cursor row serialises them. Each pass also copies replies to coordination requests
 /// into their timelines and escalates late clocks (once per clock and level).
 /// </summary>
@@ -27,6 +29,13 @@ public sealed partial class IncidentFeedWorker(
                 if (result.Read > 0)
                 {
                     LogPass(logger, result.Read, result.Opened, result.Updated, result.ResolutionProposed);
+                }
+
+                var findings = await store.ApplyFindingsAsync(await routing.RouterAsync(stoppingToken), duty, SiteBase(),
+                    FindingIntake.ParseSeverity(options.Value.FindingSeverity, "Incidents:FindingSeverity"), 500, time.GetUtcNow(), stoppingToken);
+                if (findings.Read > 0)
+                {
+                    LogFindings(logger, findings.Read, findings.Opened, findings.Updated, findings.ResolutionProposed);
                 }
 
                 await store.RecordRepliesAsync(stoppingToken);
@@ -67,6 +76,9 @@ public sealed partial class IncidentFeedWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident feed: {Read} zone changes, {Opened} incidents opened, {Updated} updated, {Proposed} resolutions proposed")]
     private static partial void LogPass(ILogger logger, int read, int opened, int updated, int proposed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident feed: {Zones} zones with new, risen or cleared findings, {Opened} incidents opened, {Updated} updated, {Proposed} resolutions proposed")]
+    private static partial void LogFindings(ILogger logger, int zones, int opened, int updated, int proposed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident clocks: {DutyOfficer} escalations to the duty officer, {Head} to the head of operations")]
     private static partial void LogEscalation(ILogger logger, int dutyOfficer, int head);

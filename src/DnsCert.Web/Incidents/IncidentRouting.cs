@@ -39,6 +39,9 @@ public sealed class IncidentOptions
     /// <summary>How often the monitoring feed reads new zone state changes.</summary>
     public int FeedIntervalSeconds { get; set; } = 10;
 
+    /// <summary>The least severity of a monitoring finding that opens or updates its zone's incident (info … critical; default error).</summary>
+    public string FindingSeverity { get; set; } = "error";
+
     /// <summary>Public report form: submissions per client address per window.</summary>
     public int PublicReportsPerWindow { get; set; } = 5;
 
@@ -57,7 +60,10 @@ public static class IncidentsSetup
 
     public static IServiceCollection AddDnsCertIncidents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IncidentOptions>().Bind(configuration.GetSection(IncidentOptions.SectionName));
+        services.AddOptions<IncidentOptions>().Bind(configuration.GetSection(IncidentOptions.SectionName))
+            .Validate(o => Enum.TryParse<DnsCert.Monitoring.Model.Severity>(o.FindingSeverity, true, out var s) && Enum.IsDefined(s) && !int.TryParse(o.FindingSeverity, out _),
+                "Incidents:FindingSeverity must be one of info, notice, warning, error, critical")
+            .ValidateOnStart();
         services.AddSingleton<IncidentRouting>();
         services.AddSingleton<AfterActionPdf>();
         services.AddHostedService<IncidentFeedWorker>();
