@@ -16,6 +16,7 @@ public static class CampaignServiceCollectionExtensions
         services.AddSingleton<ICampaignStore>(sp => new CampaignStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<NotificationRules>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<CampaignOptions>>().Value));
         services.AddSingleton<ICampaignRequestStore, CampaignRequestStore>();
+        services.AddSingleton<ICampaignConsoleStore, CampaignConsoleStore>();
         return services;
     }
 }
