@@ -102,10 +102,11 @@ public static class CampaignLaggards
     public static bool IsOverdue(RegistryCoverage coverage, DateTimeOffset deadline, DateTimeOffset now) => now > deadline && Outstanding(coverage) > 0;
 
     /// <summary>
-    /// Laggards first: the lowest share verified in the DNS, then overdue before on time, then the most names outstanding,
-    /// then by name so the order is stable.
+    /// Laggards first: the lowest share verified in the DNS, then overdue before on time, then the least progress
+    /// reported (<see cref="CampaignCoverage.Progress"/>: a registry that has not even acknowledged comes before one that
+    /// acts), then the most names outstanding, then by name so the order is stable.
     /// </summary>
     public static IReadOnlyList<RegistryCoverage> Order(IEnumerable<RegistryCoverage> registries, DateTimeOffset deadline, DateTimeOffset now) =>
-        [.. registries.OrderBy(r => r.VerifiedShare).ThenByDescending(r => IsOverdue(r, deadline, now)).ThenByDescending(Outstanding)
-            .ThenBy(r => r.OrganisationName, StringComparer.Ordinal)];
+        [.. registries.OrderBy(r => r.VerifiedShare).ThenByDescending(r => IsOverdue(r, deadline, now)).ThenBy(CampaignCoverage.Progress)
+            .ThenByDescending(Outstanding).ThenBy(r => r.OrganisationName, StringComparer.Ordinal)];
 }
