@@ -207,7 +207,9 @@ public sealed class CampaignPagesTests(DnsCertWebFactory factory) : IClassFixtur
         var token = Browser.Token(mine);
         var forged = await userA.Client.PostAsync($"/campaigns/portal/{requestB}?handler=Report", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["selected"] = $"secret.{s.TldB}.", ["outcome"] = "actioned",
+            ["__RequestVerificationToken"] = token,
+            ["selected"] = $"secret.{s.TldB}.",
+            ["outcome"] = "actioned",
         }));
         forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
