@@ -167,7 +167,7 @@ public interface ICampaignRequestStore
     /// <summary>The request a portal link's token opens, or null.</summary>
     Task<CampaignRequestView?> FindByTokenAsync(string token, CancellationToken cancellationToken);
 
-    /// <summary>A request for staff (visibility predicate on its campaign), or null.</summary>
+    /// <summary>A request for its audience — staff, and the users of the registry asked (never another registry's) — or null.</summary>
     Task<CampaignRequestView?> GetAsync(Visibility.Viewer viewer, Guid requestId, CancellationToken cancellationToken);
 
     /// <summary>

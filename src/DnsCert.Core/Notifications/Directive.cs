@@ -55,9 +55,11 @@ public sealed record Directive(
                 throw new ValidationException("values", $"'{name}' is not a placeholder name (a-z, 0-9, _)");
             }
 
-            if ((value ?? "").Length > MaxValueLength)
+            // An attached file (a campaign slice) is no placeholder text and has its own limit.
+            var limit = name == NotificationAttachments.ContentKey ? NotificationAttachments.MaxContentLength : MaxValueLength;
+            if ((value ?? "").Length > limit)
             {
-                throw new ValidationException("values", $"'{name}' is longer than {MaxValueLength} characters");
+                throw new ValidationException("values", $"'{name}' is longer than {limit} characters");
             }
         }
     }

@@ -31,7 +31,7 @@ public sealed record CampaignSliceEvent(
 /// </summary>
 public sealed record CampaignRequestEvent(
     Guid OrganisationId, Tlp Tlp, DateTimeOffset OccurredAt, string Campaign, string Request, string Title, string Action,
-    string ActionDetail, int Count, string Tlds, DateTimeOffset Due, Uri Link)
+    string ActionDetail, int Count, string Tlds, DateTimeOffset Due, Uri Link, string? SliceFileName = null, string? SliceCsv = null)
     : NotificationEvent(OrganisationId, Tlp, OccurredAt);
 
 /// <summary>A reach test: does the contact still read mail? They answer by replying.</summary>

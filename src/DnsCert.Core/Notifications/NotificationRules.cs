@@ -33,8 +33,9 @@ public sealed class NotificationRules(NotificationRulesOptions options)
                 Values(("campaign", e.Campaign), ("title", e.Title), ("domain", domain), ("due", Time(e.Due))), e.Campaign))],
             CampaignRequestEvent e => [new Directive(e.OrganisationId, "abuse", NotificationKind.CampaignRequest, e.Tlp,
                 $"campaign-request:{e.Request}", at,
-                Values(("campaign", e.Campaign), ("title", e.Title), ("action", e.Action), ("detail", e.ActionDetail),
-                    ("names", e.Count.ToString(CultureInfo.InvariantCulture)), ("tlds", e.Tlds), ("due", Time(e.Due)), ("link", e.Link.AbsoluteUri)), e.Campaign)],
+                WithAttachment(Values(("campaign", e.Campaign), ("title", e.Title), ("action", e.Action), ("detail", e.ActionDetail),
+                    ("names", e.Count.ToString(CultureInfo.InvariantCulture)), ("tlds", e.Tlds), ("due", Time(e.Due)), ("link", e.Link.AbsoluteUri)),
+                    e.SliceFileName, e.SliceCsv), e.Campaign)],
             ReachTestEvent e => [new Directive(e.OrganisationId, e.ContactRole, NotificationKind.ReachTest, e.Tlp,
                 $"reach:{e.Test}", at, Values(("test", e.Test), ("due", Time(e.Due))), e.Test)],
             ShiftReminderEvent e => [new Directive(e.OrganisationId, "on-call", NotificationKind.ShiftReminder, e.Tlp,
@@ -45,6 +46,17 @@ public sealed class NotificationRules(NotificationRulesOptions options)
 
     private static Dictionary<string, string> Values(params (string Name, string Value)[] values) =>
         values.ToDictionary(v => v.Name, v => v.Value ?? "", StringComparer.Ordinal);
+
+    private static Dictionary<string, string> WithAttachment(Dictionary<string, string> item, string? name, string? content)
+    {
+        if (!string.IsNullOrEmpty(name) && content is { Length: > 0 and <= NotificationAttachments.MaxContentLength })
+        {
+            item[NotificationAttachments.NameKey] = name;
+            item[NotificationAttachments.ContentKey] = content;
+        }
+
+        return item;
+    }
 
     // UTC in ISO 8601: unambiguous in every language and time zone.
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

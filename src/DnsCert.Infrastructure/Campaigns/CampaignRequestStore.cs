@@ -42,7 +42,8 @@ public sealed class CampaignRequestStore(NpgsqlDataSource dataSource, TimeProvid
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var check = new NpgsqlCommand("", connection))
         {
-            check.CommandText = $"SELECT 1 FROM campaign_requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = @id AND {CampaignStore.Visible(viewer, check, "c.")}";
+            // The request's audience, not the campaign's: a TLP:GREEN campaign does not open one registry's slice to another.
+            check.CommandText = $"SELECT 1 FROM campaign_request_audience a WHERE a.request_id = @id AND {CampaignConsoleStore.Audience(viewer, check)}";
             check.Parameters.AddWithValue("id", requestId);
             if (await check.ExecuteScalarAsync(cancellationToken) is null)
             {

@@ -19,6 +19,7 @@ public static class CampaignServiceCollectionExtensions
         // Validated at start-up like every other section: a bad value stops the server with the one-line error naming it.
         services.AddOptions<CampaignVerificationOptions>().Bind(configuration.GetSection(CampaignVerificationOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CampaignVerificationOptions>, CampaignVerificationOptionsValidator>();
+        services.AddSingleton<ICampaignConsoleStore, CampaignConsoleStore>();
         return services;
     }
 }

@@ -174,9 +174,11 @@ internal sealed class CampaignUploadWriter : ICampaignUploadWriter
             ON CONFLICT (campaign_id, name) DO NOTHING
             """, cancellationToken, _campaignId, uploadId, requestIds.Keys.ToArray(), requestIds.Values.ToArray());
 
+        // Each registry's new names come along, in order, for the CSV its request mail carries.
         var slices = new List<(Guid Organisation, int Count, string[] Tlds)>();
+        var sliceNames = new Dictionary<Guid, string[]>();
         await using (var group = Command("""
-            SELECT organisation_id, count(*)::int, array_agg(DISTINCT tld ORDER BY tld)
+            SELECT organisation_id, count(*)::int, array_agg(DISTINCT tld ORDER BY tld), array_agg(name ORDER BY name)
             FROM campaign_names WHERE campaign_id = $1 AND upload_id = $2 AND organisation_id IS NOT NULL
             GROUP BY organisation_id
             """))
@@ -187,6 +189,7 @@ internal sealed class CampaignUploadWriter : ICampaignUploadWriter
             while (await reader.ReadAsync(cancellationToken))
             {
                 slices.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetFieldValue<string[]>(2)));
+                sliceNames[reader.GetGuid(0)] = reader.GetFieldValue<string[]>(3);
             }
         }
 
@@ -218,7 +221,7 @@ internal sealed class CampaignUploadWriter : ICampaignUploadWriter
             directives.AddRange(_store.Rules.Apply(new CampaignRequestEvent(
                 organisation, campaign.Tlp, _now, CampaignStore.Reference(_campaignId), CampaignStore.Reference(requestId), campaign.Name,
                 campaign.Action.Code(), ActionDetail(campaign), count, string.Join(", ", tlds.Select(t => "." + t)), campaign.Deadline,
-                _store.RequestLink(token))));
+                _store.RequestLink(token), CampaignStore.Reference(requestId) + ".csv", CampaignOutcomeCsv.Slice(sliceNames.GetValueOrDefault(organisation, [])))));
         }
 
         await ExecuteAsync("UPDATE campaign_uploads SET new_names = $2 WHERE id = $1", cancellationToken, uploadId, newNames);

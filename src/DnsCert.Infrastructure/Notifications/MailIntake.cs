@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using DnsCert.Core;
+using DnsCert.Core.Campaigns;
 using DnsCert.Core.Notifications;
 using DnsCert.Infrastructure.Notifications.Mail;
 using Microsoft.Extensions.Logging;
@@ -15,9 +17,12 @@ public sealed record IntakeResult(Guid IntakeId, string Disposition, long? Ticke
 /// The mail gateway (RTIR's model): a reply carrying <c>[DnsCert #123]</c> is attached to message 123 (which becomes
 /// "answered"), a delivery status notification (RFC 3464) marks its message "bounced", anything else becomes a new
 /// report, and mail that cannot be parsed is kept in quarantine with the reason. Signed mail (RFC 3156) is checked
-/// against the sender's stored key; a signature that does not verify is flagged "invalid".
+/// against the sender's stored key; a signature that does not verify is flagged "invalid". A reply to a campaign request
+/// that carries a CSV (name,outcome[,detail]) records those outcomes for the request, all or none; what was refused is
+/// logged and kept as the intake's problem.
 /// </summary>
-public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDirectory directory, TimeProvider clock, ILogger<MailIntake> logger)
+public sealed partial class MailIntake(
+    NpgsqlDataSource dataSource, IRecipientDirectory directory, TimeProvider clock, ILogger<MailIntake> logger, ICampaignRequestStore? campaigns = null)
 {
     [GeneratedRegex(@"\[DnsCert #(\d{1,18})\]", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex TicketTag();
@@ -79,22 +84,38 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
                     UPDATE notification_messages SET status = 'answered', status_changed_at = $2,
                         status_detail = 'reply from ' || $3
                     WHERE ticket = $1 AND lower(recipient) = lower($3) AND status IN ('sent', 'unconfirmed', 'answered')
-                    RETURNING id, idempotency_key),
+                    RETURNING id, idempotency_key, kind, organisation_id),
                 reach AS (
                     UPDATE reach_recipients SET answered_at = coalesce(answered_at, $2)
                     WHERE 'reach-' || replace(id::text, '-', '') IN (SELECT idempotency_key FROM message))
-                SELECT id FROM message
+                SELECT id, kind, organisation_id FROM message
                 """, replyConnection, replyTransaction);
             answer.Parameters.Add(new() { Value = ticket });
             answer.Parameters.Add(new() { Value = now });
             answer.Parameters.Add(new() { Value = sender });
-            if (await answer.ExecuteScalarAsync(cancellationToken) is Guid message)
+            (Guid Id, string Kind, Guid? Organisation)? answered = null;
+            await using (var reader = await answer.ExecuteReaderAsync(cancellationToken))
             {
-                await InsertAsync(new(id, now, sender, subject, messageId, "reply", message, null, signatureText, null, raw), cancellationToken,
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    answered = (reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2));
+                }
+            }
+
+            if (answered is { } message)
+            {
+                string? problem = null;
+                if (message.Kind == NotificationKind.CampaignRequest.Name() && message.Organisation is { } organisation && campaigns is not null
+                    && CsvAttachment(mail) is { } csv)
+                {
+                    problem = await RecordCampaignOutcomesAsync(id, organisation, sender, csv, cancellationToken);
+                }
+
+                await InsertAsync(new(id, now, sender, subject, messageId, "reply", message.Id, null, signatureText, problem, raw), cancellationToken,
                     replyConnection, replyTransaction);
                 await replyTransaction.CommitAsync(cancellationToken);
                 LogReply(logger, id, ticket, sender);
-                return new IntakeResult(id, "reply", ticket, null, signatureText, null);
+                return new IntakeResult(id, "reply", ticket, null, signatureText, problem);
             }
 
             await replyTransaction.RollbackAsync(cancellationToken);
@@ -114,6 +135,81 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
         await transaction.CommitAsync(cancellationToken);
         LogReport(logger, id, reportId, sender);
         return new IntakeResult(id, "report", null, reportId, signatureText, null);
+    }
+
+    /// <summary>
+    /// A registry's outcomes from the CSV of its reply: the request is the one of the replying registry that holds the
+    /// first name reported (the reply's ticket proved the registry); the report is all or nothing. Returns why nothing
+    /// was recorded, or null.
+    /// </summary>
+    private async Task<string?> RecordCampaignOutcomesAsync(Guid intakeId, Guid organisation, string sender, string csv, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcomes = await CampaignOutcomeCsv.ReadAsync(new StringReader(csv), cancellationToken);
+            if (outcomes.Count == 0)
+            {
+                throw new ValidationException("file", "no row of the CSV has an outcome");
+            }
+
+            var first = CampaignNames.Normalise(outcomes[0].Name);
+            if (first.Name is null)
+            {
+                throw new ValidationException("file", $"'{outcomes[0].Name}' {first.Error}");
+            }
+
+            await using var find = dataSource.CreateCommand("""
+                SELECT r.id FROM campaign_requests r JOIN campaign_names n ON n.request_id = r.id
+                WHERE r.organisation_id = $1 AND n.name = $2 ORDER BY r.created_at DESC LIMIT 1
+                """);
+            find.Parameters.Add(new() { Value = organisation });
+            find.Parameters.Add(new() { Value = first.Name });
+            if (await find.ExecuteScalarAsync(cancellationToken) is not Guid request)
+            {
+                throw new ValidationException("file", $"{first.Name} is in no request to this registry");
+            }
+
+            var recorded = await campaigns!.ReportAsync(request, outcomes, "mail:" + sender, cancellationToken);
+            LogCampaignOutcomes(logger, intakeId, recorded, request, sender);
+            return null;
+        }
+        catch (ValidationException e)
+        {
+            var problem = $"campaign outcomes refused, nothing was recorded: {e.Message}";
+            LogCampaignOutcomesRefused(logger, intakeId, sender, e.Message);
+            return problem;
+        }
+    }
+
+    /// <summary>The first CSV file of the mail (text/csv, or a file named *.csv), decoded, at any depth; null when none.</summary>
+    internal static string? CsvAttachment(MailEntity mail)
+    {
+        var name = mail.Parameter("Content-Disposition", "filename") ?? mail.Parameter("Content-Type", "name");
+        if (mail.MediaType == "text/csv" || (name is not null && name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+        {
+            var charset = mail.Parameter("Content-Type", "charset");
+            Encoding encoding;
+            try
+            {
+                encoding = string.IsNullOrEmpty(charset) ? Encoding.UTF8 : Encoding.GetEncoding(charset);
+            }
+            catch (ArgumentException)
+            {
+                encoding = Encoding.UTF8;
+            }
+
+            return encoding.GetString(mail.DecodedBody());
+        }
+
+        foreach (var part in mail.Parts())
+        {
+            if (CsvAttachment(part) is { } csv)
+            {
+                return csv;
+            }
+        }
+
+        return null;
     }
 
     private static string? Sender(MailEntity mail)
@@ -258,6 +354,12 @@ public sealed partial class MailIntake(NpgsqlDataSource dataSource, IRecipientDi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mail intake {IntakeId}: reply to ticket {Ticket} from {Sender}")]
     private static partial void LogReply(ILogger logger, Guid intakeId, long ticket, string sender);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail intake {IntakeId}: {Names} campaign outcomes recorded for request {Request} from {Sender}")]
+    private static partial void LogCampaignOutcomes(ILogger logger, Guid intakeId, int names, Guid request, string sender);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail intake {IntakeId}: campaign outcomes from {Sender} refused, nothing was recorded: {Reason}")]
+    private static partial void LogCampaignOutcomesRefused(ILogger logger, Guid intakeId, string sender, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mail intake {IntakeId}: new report {ReportId} from {Sender}")]
     private static partial void LogReport(ILogger logger, Guid intakeId, long reportId, string sender);

@@ -7,14 +7,22 @@ namespace DnsCert.Infrastructure.Notifications;
 /// <summary>The envelope and identity of one outgoing mail.</summary>
 public sealed record MailEnvelope(string FromAddress, string FromName, Recipient To, string MessageId, long Ticket, DateTimeOffset Date);
 
+/// <summary>A file sent beside the text (a campaign request's slice as CSV).</summary>
+public sealed record MailAttachment(string FileName, string MediaType, byte[] Content)
+{
+    /// <summary>The file name reduced to characters that need no RFC 2231 encoding.</summary>
+    public string SafeFileName => new([.. FileName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')]);
+}
+
 /// <summary>
-/// Builds the RFC 5322 message: multipart/alternative (plain text first, then HTML), signed with the team key as
+/// Builds the RFC 5322 message: multipart/alternative (plain text first, then HTML) — inside multipart/mixed with the
+/// attachments after it when there are any (RFC 2046 §5.1.3) — signed with the team key as
 /// RFC 3156 multipart/signed, and when we hold the recipient's key, that signed entity encrypted as
 /// multipart/encrypted (§6.1: sign, then encrypt).
 /// </summary>
 public sealed class MessageComposer(OpenPgpSigner? signer)
 {
-    public byte[] Compose(MailEnvelope envelope, RenderedNotification content)
+    public byte[] Compose(MailEnvelope envelope, RenderedNotification content, IReadOnlyList<MailAttachment>? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(content);
@@ -23,6 +31,14 @@ public sealed class MessageComposer(OpenPgpSigner? signer)
             MimePart.Text("plain", content.Text, content.Language),
             MimePart.Text("html", content.Html, content.Language),
         ]);
+        if (attachments is { Count: > 0 })
+        {
+            // Base64 keeps the file's bytes (CRLF rows of a CSV included) exactly as they were signed.
+            body = new Multipart("mixed", [body, .. attachments.Select(a =>
+                new MimePart($"{a.MediaType}; name=\"{a.SafeFileName}\"", a.Content, TransferEncoding.Base64)
+                    .Header("Content-Disposition", $"attachment; filename=\"{a.SafeFileName}\""))]);
+        }
+
         var encrypted = false;
         if (signer is not null)
         {

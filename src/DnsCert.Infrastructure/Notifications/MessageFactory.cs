@@ -43,10 +43,21 @@ public sealed class MessageFactory(IOptions<NotificationOptions> options, TeamKe
 
         // The address as given: a local part may be case-sensitive (RFC 5321 §2.4); throttling compares it case-blind.
         var content = new MessageComposer(teamKey.Signer).Compose(
-            new MailEnvelope(settings.FromAddress, settings.FromName, recipient, messageId, ticket, now), rendered);
+            new MailEnvelope(settings.FromAddress, settings.FromName, recipient, messageId, ticket, now), rendered, Attachments(notification.Items));
         return new OutboxMessage(id, ticket, notification.IdempotencyKey, messageId, EmailChannel, notification.OrganisationId,
             notification.Kind, notification.Tlp, language, recipient.Address, rendered.Subject, content,
             !string.IsNullOrEmpty(recipient.OpenPgpPublicKey));
+    }
+
+    /// <summary>The files the items carry (<see cref="NotificationAttachments"/>), CSV as text/csv in UTF-8.</summary>
+    public static IReadOnlyList<MailAttachment> Attachments(IReadOnlyList<IReadOnlyDictionary<string, string>> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return [.. items
+            .Where(i => i.ContainsKey(NotificationAttachments.NameKey) && i.ContainsKey(NotificationAttachments.ContentKey))
+            .Select(i => new MailAttachment(i[NotificationAttachments.NameKey],
+                i[NotificationAttachments.NameKey].EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv; charset=utf-8" : "application/octet-stream",
+                System.Text.Encoding.UTF8.GetBytes(i[NotificationAttachments.ContentKey])))];
     }
 
     public static string TicketText(long ticket) => ticket.ToString(CultureInfo.InvariantCulture);

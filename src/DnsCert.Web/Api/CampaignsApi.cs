@@ -104,33 +104,8 @@ public static class CampaignsApi
         return await uploads.HandleAsync(target, reader, null, ct);
     }
 
-    /// <summary>The CSV a registry sends back: a header naming <c>name</c> and <c>outcome</c> (and <c>detail</c>), a row per name.</summary>
-    internal static async Task<List<ReportedOutcome>> ReadOutcomesAsync(TextReader reader, CancellationToken ct)
-    {
-        var outcomes = new List<ReportedOutcome>();
-        var header = (await reader.ReadLineAsync(ct) ?? "").Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        var (name, outcome, detail) = (header.IndexOf("name"), header.IndexOf("outcome"), header.IndexOf("detail"));
-        if (name < 0 || outcome < 0)
-        {
-            throw new ValidationException("file", "the first line must name the columns, with at least name and outcome");
-        }
-
-        var line = 1;
-        while (await reader.ReadLineAsync(ct) is { } text)
-        {
-            line++;
-            var cells = text.Split(',');
-            if (text.Trim().Length == 0 || cells.Length <= outcome || cells[outcome].Trim().Length == 0)
-            {
-                continue; // A name left without an outcome is not reported yet.
-            }
-
-            outcomes.Add(new ReportedOutcome(cells[name].Trim(), NameOutcomes.Parse(cells[outcome], $"line {line}"),
-                detail >= 0 && detail < cells.Length ? cells[detail].Trim() : null));
-        }
-
-        return outcomes;
-    }
+    /// <summary>The CSV a registry sends back (see <see cref="CampaignOutcomeCsv"/>).</summary>
+    internal static Task<List<ReportedOutcome>> ReadOutcomesAsync(TextReader reader, CancellationToken ct) => CampaignOutcomeCsv.ReadAsync(reader, ct);
 
     private static string Csv(CampaignRequestView request)
     {
