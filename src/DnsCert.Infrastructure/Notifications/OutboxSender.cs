@@ -163,6 +163,14 @@ public sealed partial class OutboxSender(
             NpgsqlConnection.ClearPool(connection);
             await SettleUnrecordedAsync(message, e, cancellationToken);
         }
+        catch (SmtpEndOfDataNotSentException e)
+        {
+            // The connection broke before the "." could be written: the server discards the unfinished message, so
+            // it is retried as soon as the server is back (the hand-off record is cleared with the retry).
+            LogTransportFailure(logger, message.MessageId, false, e.Message);
+            await DropConnectionAsync();
+            await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
+        }
         catch (SmtpCommandException e)
         {
             // The server refused this message (a 4yz or 5yz reply): it was not taken, so it may be tried again.
@@ -226,6 +234,9 @@ public sealed partial class OutboxSender(
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 switch (failure.Reply)
                 {
+                    case null when !failure.EndOfDataSent:
+                        await FailAsync(connection, transaction, message, failure.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
+                        break;
                     case { Code: 250 }:
                         await FinishAsync(connection, transaction, message, "sent", "accepted by " + options.Value.Smtp.Host, cancellationToken);
                         s_sent.Add(1);

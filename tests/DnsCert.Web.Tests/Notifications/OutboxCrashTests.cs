@@ -104,7 +104,8 @@ public sealed class OutboxCrashTests
         var missing = new List<string>();
         var unconfirmed = 0;
         await using (var all = db.CreateCommand("""
-            SELECT m.message_id, m.status, EXISTS (SELECT 1 FROM notification_alerts a WHERE a.message = m.id AND a.kind = 'unconfirmed')
+            SELECT m.message_id, m.status, EXISTS (SELECT 1 FROM notification_alerts a WHERE a.message = m.id AND a.kind = 'unconfirmed'),
+                coalesce(m.status_detail, '')
             FROM notification_messages m
             """))
         await using (var reader = await all.ExecuteReaderAsync())
@@ -118,7 +119,7 @@ public sealed class OutboxCrashTests
                     // was recorded, the "." never left. It must be flagged for the duty officer, never silent.
                     reader.GetString(1).ShouldBe("unconfirmed", $"{reader.GetString(0)} did not arrive and is not flagged");
                     reader.GetBoolean(2).ShouldBeTrue($"{reader.GetString(0)} has no alert");
-                    missing.Add(reader.GetString(0));
+                    missing.Add(reader.GetString(0) + " (" + reader.GetString(3) + ")");
                 }
             }
         }
@@ -126,7 +127,7 @@ public sealed class OutboxCrashTests
         // Unconfirmed but present: the kill came after the "." and before the outcome was recorded; delivered once,
         // flagged for the duty officer because the sender cannot know.
         Console.WriteLine($"crash test: {counts.Count} arrived, {missing.Count} missing (killed between hand-off record and '.'), "
-            + $"{unconfirmed - missing.Count} delivered but unconfirmed");
+            + $"{unconfirmed - missing.Count} delivered but unconfirmed" + string.Concat(missing.Select(m => "\n  missing: " + m)));
         // Exactly once, all of them. The COMMIT of the hand-off record and the "." leave back to back (SmtpHandOff), so
         // the window a kill would need to hit to lose a message is two syscalls wide (docs/notifications.md, "The
         // outbox"); the checks above say which rule broke if it ever is hit.
@@ -153,7 +154,7 @@ public sealed class OutboxCrashTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what, TimeSpan.FromMinutes(3));
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what, TimeSpan.FromMinutes(6));
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
     {

@@ -53,6 +53,12 @@ public sealed class SmtpTransportException : Exception
 }
 
 /// <summary>
+/// Writing the final "." failed: the connection was already broken, so the server never got the end of data and
+/// discards the message (RFC 5321 §4.1.1.4) — it can be sent again without a duplicate, even after a hand-off record.
+/// </summary>
+public sealed class SmtpEndOfDataNotSentException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
 /// The caller's record that a message was handed to the server, written in two steps around the final "." so that the
 /// moment the record becomes durable and the moment the server may take the message are as close as two writes on two
 /// sockets can be (docs/notifications.md, "The outbox").
@@ -72,10 +78,13 @@ public sealed record SmtpHandOff(Func<Task> Prepare, Func<Task> Commit);
 /// The "." was written but the caller's <see cref="SmtpHandOff.Commit"/> failed: the server may have the message
 /// (<see cref="Reply"/> says what it answered, null if it did not) while the record of the hand-off may be missing.
 /// </summary>
-public sealed class SmtpHandOffNotRecordedException(SmtpReply? reply, Exception inner)
+public sealed class SmtpHandOffNotRecordedException(SmtpReply? reply, Exception inner, bool endOfDataSent = true)
     : Exception("the message was handed over but its record failed: " + inner?.Message, inner)
 {
     public SmtpReply? Reply { get; } = reply;
+
+    /// <summary>False when writing the "." failed too: the server discards the message, so it may simply be retried.</summary>
+    public bool EndOfDataSent { get; } = endOfDataSent;
 }
 
 /// <summary>
@@ -246,29 +255,34 @@ public sealed class SmtpClient : IAsyncDisposable
         // abandonable: the caller drops the connection and the server discards the unfinished DATA.
         await handOff.Prepare();
 
-        // The commit goes on the wire, then the "." on the next line, with no await in between: a crash between the
-        // two leaves a message recorded as handed over that the server never got (reported unconfirmed, never resent);
-        // a crash after both leaves a message the server has, recorded as handed over (also unconfirmed, delivered
-        // once). Awaiting the commit's answer before the "." instead held that window open for a database round trip
-        // plus a wait for a CPU — on a loaded machine, milliseconds per message.
+        // The commit goes on the wire, then the "." right after it, with no await in between: a crash between the two
+        // leaves a message recorded as handed over that the server never got (reported unconfirmed, never resent); a
+        // crash after both leaves a message the server has, recorded as handed over (also unconfirmed, delivered once).
+        // Awaiting the commit's answer before the "." instead held that window open for a database round trip plus a
+        // wait for a core — on a loaded machine, milliseconds per message. The "." is written synchronously: no timer,
+        // buffer or continuation between the two writes.
+        Exception? endOfData = null;
+        var dotWritten = false;
         var committed = handOff.Commit();
-        if (committed.IsFaulted || committed.IsCanceled)
+        if (!committed.IsFaulted && !committed.IsCanceled)
         {
-            // Failed before it left (a connection already broken): the "." is not written, the message stays abandonable.
-            await committed;
+            dotWritten = true;
+            try
+            {
+                _stream!.Write(".\r\n"u8);
+                _stream.Flush();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // The write did not go through, so not one byte of the "." left this host.
+                endOfData = new SmtpEndOfDataNotSentException("connection lost before the end of data: " + e.Message, e);
+            }
         }
 
-        // Written synchronously: no timer, no buffer and no continuation between the COMMIT's send and this one, so the
-        // thread has as little as possible to do (and to be preempted in) between the two.
-        Exception? endOfData = null;
-        try
+        if (!dotWritten)
         {
-            _stream!.Write(".\r\n"u8);
-            _stream.Flush();
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            endOfData = new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
+            // Failed before it left (a connection already broken): the "." was not written, the message stays abandonable.
+            await committed;
         }
 
         try
@@ -291,7 +305,7 @@ public sealed class SmtpClient : IAsyncDisposable
                 }
             }
 
-            throw new SmtpHandOffNotRecordedException(answer, e);
+            throw new SmtpHandOffNotRecordedException(answer, e, endOfDataSent: endOfData is null);
         }
 
         if (endOfData is not null)
