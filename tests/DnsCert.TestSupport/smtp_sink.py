@@ -3,8 +3,9 @@
 
 Usage: smtp_sink.py HOST PORT MAILDIR [CERT KEY]
 With CERT and KEY it offers STARTTLS. SMTP_SINK_SMTPUTF8=0 in the environment stops it advertising SMTPUTF8. Recipients starting with "reject" get a 550, "defer" a 451; a message to a
-recipient starting with "hangup" is stored and the connection closed after its "." without a reply. Prints "ready" once listening. On SIGTERM it stops accepting, lets sessions in
-the middle of a command finish for a moment, and exits: a message is stored before its 250 is sent, never after.
+recipient starting with "hangup" is stored and the connection closed after its "." without a reply. Prints "ready" once listening. On SIGTERM it stops the way an MTA
+stops gracefully: no new connection, "421" and a close for a new transaction (RFC 5321 §3.8), every message already in DATA finished and answered (up to 8 s), then exit. A
+message is stored before its 250 is sent, never after.
 """
 import asyncio
 import mailbox
@@ -41,6 +42,53 @@ class MaildirHandler:
         return "250 2.0.0 stored"
 
 
+# Set on SIGTERM; the number of sessions inside DATA (from the command to the reply after the ".").
+stopping = False
+in_data = 0
+
+
+class Session(SMTP):
+    """aiosmtpd with one change at the end of the stream, to behave like a production MTA.
+
+    aiosmtpd 1.4 cancels the session the moment the client's FIN arrives, even when the client's final "." is already
+    in its input buffer, unread: the complete message is thrown away. Postfix and Exim read their input in order, so a
+    client that wrote "." and then died still has its message queued (Postfix logs "lost connection after
+    END-OF-MESSAGE"). Here the session first reads what arrived before the end of the stream, and is cancelled once it
+    waits for more (or after five seconds).
+    """
+
+    async def smtp_MAIL(self, arg):
+        if stopping:
+            # RFC 5321 §3.8: a server that is shutting down answers 421 and closes the channel.
+            await self.push("421 4.3.2 sink.test shutting down")
+            self.transport.close()
+            return
+        await super().smtp_MAIL(arg)
+
+    async def smtp_DATA(self, arg):
+        global in_data
+        in_data += 1
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            in_data -= 1
+
+    def eof_received(self):
+        asyncio.get_running_loop().create_task(self._end_after_buffered_input())
+        # Keep the transport until then; the reader learns of the end when the session is cancelled.
+        return True
+
+    async def _end_after_buffered_input(self):
+        reader = self._reader
+        for _ in range(500):
+            # StreamReader keeps unread bytes in _buffer and sets _waiter while a read waits for more.
+            if reader is None or (not reader._buffer and reader._waiter is not None) or self._handler_coroutine.done():
+                break
+            await asyncio.sleep(0.01)
+        if self.transport is not None:
+            SMTP.eof_received(self)
+
+
 async def main():
     host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     context = None
@@ -50,7 +98,7 @@ async def main():
     handler = MaildirHandler(path)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="sink.test", enable_SMTPUTF8=os.environ.get("SMTP_SINK_SMTPUTF8", "1") != "0", decode_data=False,
+        lambda: Session(handler, hostname="sink.test", enable_SMTPUTF8=os.environ.get("SMTP_SINK_SMTPUTF8", "1") != "0", decode_data=False,
                      tls_context=context, require_starttls=False),
         host, port)
     stop = asyncio.Event()
@@ -58,8 +106,14 @@ async def main():
     loop.add_signal_handler(signal.SIGINT, stop.set)
     print("ready", flush=True)
     await stop.wait()
+    global stopping
+    stopping = True
     server.close()
-    await asyncio.sleep(0.2)
+    for _ in range(800):
+        if in_data == 0:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
 
 
 asyncio.run(main())

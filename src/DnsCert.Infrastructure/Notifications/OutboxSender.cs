@@ -9,11 +9,11 @@ namespace DnsCert.Infrastructure.Notifications;
 
 /// <summary>
 /// Drains the outbox, one database connection per message: claim the row (FOR UPDATE SKIP LOCKED, so any number of
-/// senders and server instances share the table), speak SMTP, commit the hand-off record in the claim transaction before
-/// writing the final ".", and record the outcome on the same connection. Before the hand-off a dying sender's claim
-/// rolls back and the message is sent again (the server discards DATA without its "."); after it, the hand-off row keeps
-/// other senders off, and once the session that wrote it is gone the sweep marks the message unconfirmed for the duty
-/// officer instead of sending it twice (docs/notifications.md, "The outbox").
+/// senders and server instances share the table), speak SMTP, write the hand-off record in the claim transaction and put
+/// its COMMIT on the wire immediately before the final "." (SmtpHandOff), and record the outcome on the same connection.
+/// Before the hand-off a dying sender's claim rolls back and the message is sent again (the server discards DATA without
+/// its "."); after it, the hand-off row keeps other senders off, and once the session that wrote it is gone the sweep
+/// marks the message unconfirmed for the duty officer instead of sending it twice (docs/notifications.md, "The outbox").
 /// </summary>
 public sealed partial class OutboxSender(
     NpgsqlDataSource dataSource, IOptions<NotificationOptions> options, TimeProvider clock, IHttpClientFactory? httpClients,
@@ -107,17 +107,15 @@ public sealed partial class OutboxSender(
         }
 
         var handedOver = false;
-        try
-        {
-            // The hand-off record is committed with the claim, awaited before the final "." is written: a failure to
-            // record it abandons the message before the server has it (see the class summary and SmtpClient.SendAsync).
-            // It names this session, so the sweep leaves it alone while this sender lives.
-            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, async () =>
+        // The hand-off record: rows written in the claim transaction, then committed right before the final "." with
+        // no wait in between (SmtpHandOff). 'sending', not only the hand-off row: a concurrent claim that read the row
+        // before this commit re-checks the row's own columns when it gets the lock, never the hand-off table (migration
+        // 0009). The row names this database session, so the sweep leaves it alone while this sender lives.
+        var handOff = new SmtpHandOff(
+            async () =>
             {
-                // 'sending', not only the hand-off row: a concurrent claim that read the row before this commit
-                // re-checks the row's own columns when it gets the lock, never the hand-off table (migration 0009).
                 var handedAt = clock.GetUtcNow();
-                await using (var handoff = new NpgsqlBatch(connection, transaction)
+                await using var batch = new NpgsqlBatch(connection, transaction)
                 {
                     BatchCommands =
                     {
@@ -131,19 +129,47 @@ public sealed partial class OutboxSender(
                             Parameters = { new() { Value = message.Id }, new() { Value = handedAt } },
                         },
                     },
-                })
-                {
-                    await handoff.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-                await transaction.DisposeAsync();
-                transaction = await connection.BeginTransactionAsync(cancellationToken);
-                replace(transaction);
+                };
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            },
+            () =>
+            {
                 handedOver = true;
-            }, cancellationToken, envelopeId: message.IdempotencyKey);
+                return CommitAndRenewAsync();
+            });
+
+        // Called synchronously by SmtpClient: CommitAsync writes the COMMIT before its first wait (for the answer).
+        async Task CommitAndRenewAsync()
+        {
+            await transaction.CommitAsync(cancellationToken);
+            await transaction.DisposeAsync();
+            transaction = await connection.BeginTransactionAsync(cancellationToken);
+            replace(transaction);
+        }
+
+        try
+        {
+            await _smtp.SendAsync(settings.FromAddress, [message.Recipient], message.Content, handOff, cancellationToken,
+                envelopeId: message.IdempotencyKey);
             await FinishAsync(connection, transaction, message, "sent", "accepted by " + settings.Smtp.Host, cancellationToken);
             s_sent.Add(1);
+        }
+        catch (SmtpHandOffNotRecordedException e)
+        {
+            // The "." went out but the commit of its record failed (the database connection broke under it): the server
+            // may have the message while the table may still say 'queued'. Settle it from a fresh connection now, before
+            // another sender could claim it again.
+            await DropConnectionAsync();
+            NpgsqlConnection.ClearPool(connection);
+            await SettleUnrecordedAsync(message, e, cancellationToken);
+        }
+        catch (SmtpEndOfDataNotSentException e)
+        {
+            // The connection broke before the "." could be written: the server discards the unfinished message, so
+            // it is retried as soon as the server is back (the hand-off record is cleared with the retry).
+            LogTransportFailure(logger, message.MessageId, false, e.Message);
+            await DropConnectionAsync();
+            await FailAsync(connection, transaction, message, e.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
         }
         catch (SmtpCommandException e)
         {
@@ -187,6 +213,51 @@ public sealed partial class OutboxSender(
         }
 
         return SendOutcome.Handled;
+    }
+
+    /// <summary>
+    /// Records the outcome of a message whose "." was written while the commit of its hand-off record failed, from a
+    /// fresh connection, retried for as long as the database is unreachable (this worker sends nothing else meanwhile,
+    /// and nothing can be claimed anyway): accepted → sent; refused → retried like any refusal; no answer → unconfirmed.
+    /// Only a second fault — the process stopping before the database is back, when the record had been rolled back —
+    /// sends it again later (docs/notifications.md, "The outbox").
+    /// </summary>
+    private async Task SettleUnrecordedAsync(Claimed message, SmtpHandOffNotRecordedException failure, CancellationToken cancellationToken)
+    {
+        LogHandOffNotRecorded(logger, message.MessageId, failure.Reply?.ToString() ?? "no answer", failure.InnerException?.Message ?? "");
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                switch (failure.Reply)
+                {
+                    case null when !failure.EndOfDataSent:
+                        await FailAsync(connection, transaction, message, failure.Message, permanent: false, countAttempt: true, cancellationToken, retryNow: true);
+                        break;
+                    case { Code: 250 }:
+                        await FinishAsync(connection, transaction, message, "sent", "accepted by " + options.Value.Smtp.Host, cancellationToken);
+                        s_sent.Add(1);
+                        break;
+                    case { } refused:
+                        await FailAsync(connection, transaction, message, "DATA: " + refused, refused.IsPermanent, countAttempt: true, cancellationToken);
+                        break;
+                    default:
+                        await UnconfirmAsync(connection, transaction, message, "no answer after the final \".\"", cancellationToken);
+                        break;
+                }
+
+                return;
+            }
+            catch (NpgsqlException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogSettleRetry(logger, message.MessageId, attempt, e.Message);
+                await Task.Delay(delay, clock, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     /// <summary>
@@ -389,6 +460,12 @@ public sealed partial class OutboxSender(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "UNCONFIRMED: message {MessageId} to {Recipient} was handed over but the server never replied; not resent, duty officer alerted: {Reason}")]
     private static partial void LogUnconfirmed(ILogger logger, string messageId, string recipient, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} was handed over (server answered: {Reply}) but the record of the hand-off failed; settling it now: {Reason}")]
+    private static partial void LogHandOffNotRecorded(ILogger logger, string messageId, string reply, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: recording its outcome failed (attempt {Attempt}), retrying: {Reason}")]
+    private static partial void LogSettleRetry(ILogger logger, string messageId, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} attempt {Attempts} failed; next try at {Next}: {Reason}")]
     private static partial void LogRetry(ILogger logger, string messageId, int attempts, DateTimeOffset next, string reason);

@@ -165,11 +165,21 @@ public sealed class OutboxSenderTests : IAsyncLifetime
             // never reach the server.
             await Should.ThrowAsync<InvalidOperationException>(() => client.SendAsync(
                 "team@dnscert.test", ["ops@operator.test"], Mail("abandoned@dnscert.test"),
-                async () =>
-                {
-                    await Task.Yield();
-                    throw new InvalidOperationException("database down");
-                }, default));
+                new SmtpHandOff(
+                    async () =>
+                    {
+                        await Task.Yield();
+                        throw new InvalidOperationException("database down");
+                    },
+                    () => throw new InvalidOperationException("never committed: the preparation failed")), default));
+        }
+
+        await using (var client = await SmtpClient.ConnectAsync(endpoint, default))
+        {
+            // The commit fails before it leaves (its connection was already broken): the "." must not be written either.
+            await Should.ThrowAsync<InvalidOperationException>(() => client.SendAsync(
+                "team@dnscert.test", ["ops@operator.test"], Mail("uncommitted@dnscert.test"),
+                new SmtpHandOff(() => Task.CompletedTask, () => Task.FromException(new InvalidOperationException("connection broken"))), default));
         }
 
         // A later message on a new connection is stored once the server has answered it, so by then the abandoned one
@@ -181,6 +191,45 @@ public sealed class OutboxSenderTests : IAsyncLifetime
         }
 
         sink.CountByMessageId().ShouldBe(new Dictionary<string, int> { ["delivered@dnscert.test"] = 1 });
+    }
+
+    [Fact]
+    public async Task A_hand_off_commit_that_fails_after_the_final_dot_is_settled_as_sent_and_never_resent()
+    {
+        // A deferred constraint trigger makes the COMMIT of this recipient's hand-off record fail inside PostgreSQL. The
+        // COMMIT is on the wire before the "." and its answer is read after it, so the server already has the message
+        // when the failure is known: the sender must record it as sent from a fresh connection, not leave it queued.
+        await using (var trigger = _db.CreateCommand("""
+            CREATE FUNCTION fail_handoff_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF (SELECT recipient FROM notification_messages WHERE id = NEW.message) = 'commitfails@operator.test' THEN
+                    RAISE EXCEPTION 'commit refused for the test';
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE CONSTRAINT TRIGGER fail_handoff_commit AFTER INSERT ON notification_handoffs
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_handoff_commit();
+            """))
+        {
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        await using var sink = await SmtpSink.StartAsync();
+        var settings = Settings(sink);
+        var message = await QueueAsync(settings, new Recipient("commitfails@operator.test", "", ["en"], null));
+        await using var sender = Sender(settings);
+        (await sender.SendNextAsync(default)).ShouldBe(SendOutcome.Handled);
+
+        var state = await StateAsync(message.Id);
+        state.Status.ShouldBe("sent");
+        state.Attempts.ShouldBe(1);
+        (await sender.DrainAsync(default)).ShouldBe(0, "nothing is left to send");
+        await using (var handoffs = _db.CreateCommand("SELECT count(*) FROM notification_handoffs"))
+        {
+            ((long)(await handoffs.ExecuteScalarAsync())!).ShouldBe(0);
+        }
+
+        sink.CountByMessageId().ShouldBe(new Dictionary<string, int> { [message.MessageId] = 1 });
     }
 
     [Fact]

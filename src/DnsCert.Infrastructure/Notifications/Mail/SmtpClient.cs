@@ -53,6 +53,41 @@ public sealed class SmtpTransportException : Exception
 }
 
 /// <summary>
+/// Writing the final "." failed: the connection was already broken, so the server never got the end of data and
+/// discards the message (RFC 5321 §4.1.1.4) — it can be sent again without a duplicate, even after a hand-off record.
+/// </summary>
+public sealed class SmtpEndOfDataNotSentException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// The caller's record that a message was handed to the server, written in two steps around the final "." so that the
+/// moment the record becomes durable and the moment the server may take the message are as close as two writes on two
+/// sockets can be (docs/notifications.md, "The outbox").
+/// </summary>
+/// <param name="Prepare">
+/// Writes the record without making it durable (the rows of an open database transaction). Awaited after the content and
+/// before the "."; if it throws, the "." is never written and the server discards the message (RFC 5321 §4.1.1.4).
+/// </param>
+/// <param name="Commit">
+/// Makes the record durable. Called right before the "." is written, with no wait in between; it must have put its
+/// request on the wire when it returns (a database COMMIT is written synchronously and answered later), and its task is
+/// awaited after the ".".
+/// </param>
+public sealed record SmtpHandOff(Func<Task> Prepare, Func<Task> Commit);
+
+/// <summary>
+/// The "." was written but the caller's <see cref="SmtpHandOff.Commit"/> failed: the server may have the message
+/// (<see cref="Reply"/> says what it answered, null if it did not) while the record of the hand-off may be missing.
+/// </summary>
+public sealed class SmtpHandOffNotRecordedException(SmtpReply? reply, Exception inner, bool endOfDataSent = true)
+    : Exception("the message was handed over but its record failed: " + inner?.Message, inner)
+{
+    public SmtpReply? Reply { get; } = reply;
+
+    /// <summary>False when writing the "." failed too: the server discards the message, so it may simply be retried.</summary>
+    public bool EndOfDataSent { get; } = endOfDataSent;
+}
+
+/// <summary>
 /// A small RFC 5321 client: EHLO (falls back to HELO), STARTTLS through SslStream, AUTH PLAIN, one message at a time
 /// over one connection (RSET between messages), no pipelining. Every read is bounded by the command timeout.
 /// </summary>
@@ -93,7 +128,8 @@ public sealed class SmtpClient : IAsyncDisposable
 
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
-        _tcp = new TcpClient { NoDelay = true };
+        // SendTimeout bounds the one synchronous write (the "." after a hand-off commit, see SendAsync).
+        _tcp = new TcpClient { NoDelay = true, SendTimeout = (int)Math.Min(int.MaxValue, _endpoint.CommandTimeout.TotalMilliseconds) };
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connect.CancelAfter(_endpoint.ConnectTimeout);
@@ -165,12 +201,12 @@ public sealed class SmtpClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends one message. <paramref name="beforeCommit"/> runs after the whole content is written and is awaited before
-    /// the final "." is written — the last moment the message can still be abandoned — so the caller can record the
-    /// hand-off; if it throws, the "." is never sent.
+    /// Sends one message. With a <paramref name="handOff"/>, its record is prepared after the content, committed right
+    /// before the final "." and the commit awaited after it: the only state a crash can leave ambiguous is the instant
+    /// between those two writes (see <see cref="SmtpHandOff"/>).
     /// </summary>
     public async Task<SmtpReply> SendAsync(
-        string from, IReadOnlyList<string> recipients, byte[] message, Func<Task>? beforeCommit, CancellationToken cancellationToken,
+        string from, IReadOnlyList<string> recipients, byte[] message, SmtpHandOff? handOff, CancellationToken cancellationToken,
         string? envelopeId = null)
     {
         ArgumentNullException.ThrowIfNull(recipients);
@@ -209,29 +245,93 @@ public sealed class SmtpClient : IAsyncDisposable
 
         await CommandAsync("DATA", 354, cancellationToken);
         await WriteDotStuffedAsync(message, cancellationToken);
-        if (beforeCommit is not null)
+        if (handOff is null)
         {
-            // The caller's hand-off record is awaited BEFORE the "." is written: if recording it fails (database down,
-            // cancelled) the exception leaves here with the message still abandonable (the caller drops the connection
-            // and the server discards the unfinished DATA), so it can be retried without a duplicate. The only
-            // ambiguous state left is "hand-off recorded, '.' never sent", which the caller reports as unconfirmed and
-            // never resends.
-            await beforeCommit();
+            await WriteEndOfDataAsync(cancellationToken);
+            return await EndOfDataReplyAsync(cancellationToken);
         }
 
-        using (var timeout = Timeout(cancellationToken))
+        // If preparing the record fails (database down, cancelled) the exception leaves here with the message still
+        // abandonable: the caller drops the connection and the server discards the unfinished DATA.
+        await handOff.Prepare();
+
+        // The commit goes on the wire, then the "." right after it, with no await in between: a crash between the two
+        // leaves a message recorded as handed over that the server never got (reported unconfirmed, never resent); a
+        // crash after both leaves a message the server has, recorded as handed over (also unconfirmed, delivered once).
+        // Awaiting the commit's answer before the "." instead held that window open for a database round trip plus a
+        // wait for a core — on a loaded machine, milliseconds per message. The "." is written synchronously: no timer,
+        // buffer or continuation between the two writes.
+        Exception? endOfData = null;
+        var dotWritten = false;
+        var committed = handOff.Commit();
+        if (!committed.IsFaulted && !committed.IsCanceled)
         {
+            dotWritten = true;
             try
             {
-                await _stream!.WriteAsync(".\r\n"u8.ToArray(), timeout.Token);
-                await _stream.FlushAsync(timeout.Token);
+                _stream!.Write(".\r\n"u8);
+                _stream.Flush();
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                throw new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
+                // The write did not go through, so not one byte of the "." left this host.
+                endOfData = new SmtpEndOfDataNotSentException("connection lost before the end of data: " + e.Message, e);
             }
         }
 
+        if (!dotWritten)
+        {
+            // Failed before it left (a connection already broken): the "." was not written, the message stays abandonable.
+            await committed;
+        }
+
+        try
+        {
+            await committed;
+        }
+        catch (Exception e)
+        {
+            // The record may be missing while the server may have the message: the caller must settle it.
+            SmtpReply? answer = null;
+            if (endOfData is null)
+            {
+                try
+                {
+                    answer = await ReadReplyAsync(cancellationToken);
+                }
+                catch (SmtpTransportException)
+                {
+                    // No answer: the caller treats the message as unconfirmed.
+                }
+            }
+
+            throw new SmtpHandOffNotRecordedException(answer, e, endOfDataSent: endOfData is null);
+        }
+
+        if (endOfData is not null)
+        {
+            throw endOfData;
+        }
+
+        return await EndOfDataReplyAsync(cancellationToken);
+    }
+
+    private async Task WriteEndOfDataAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(cancellationToken);
+        try
+        {
+            await _stream!.WriteAsync(".\r\n"u8.ToArray(), timeout.Token);
+            await _stream.FlushAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SmtpTransportException("connection lost before the end of data: " + e.Message, e);
+        }
+    }
+
+    private async Task<SmtpReply> EndOfDataReplyAsync(CancellationToken cancellationToken)
+    {
         var reply = await ReadReplyAsync(cancellationToken);
         if (reply.Code != 250)
         {
