@@ -66,7 +66,7 @@ public sealed class LabConsoleServer : ConsoleServer
 /// runtime open a DEL-04 finding (ERROR: the zone turns degraded), and the open dashboard shows it within 5 s of the
 /// change landing in the database, without a reload. Also the public status page's weight with a published zone.
 /// </summary>
-[Collection(RealLabCollection.Name)]
+[Collection(RealLabJourneys.Name)]
 public class DashboardJourneyTests(LabConsoleServer server, ITestOutputHelper output) : IClassFixture<LabConsoleServer>
 {
     private async Task<double> TransferredAsync(IPage page)

@@ -83,7 +83,7 @@ public sealed class LabMailingConsoleServer : MailingConsoleServer
 /// label and the ack link → the contact acknowledges in the browser → <c>lab fix ml</c> → within 3 cycles the incident
 /// proposes resolution → the duty officer confirms the closing → the timeline shows every step.
 /// </summary>
-[Collection(RealLabCollection.Name)]
+[Collection(RealLabJourneys.Name)]
 public class IncidentFromLabJourneyTests(LabMailingConsoleServer server, ITestOutputHelper output) : IClassFixture<LabMailingConsoleServer>
 {
     private const string Tld = "ml";

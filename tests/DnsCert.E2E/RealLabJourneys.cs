@@ -6,7 +6,7 @@ namespace DnsCert.E2E;
 /// (which run two at a time).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RealLabCollection
+public sealed class RealLabJourneys
 {
     public const string Name = "real lab";
 }
