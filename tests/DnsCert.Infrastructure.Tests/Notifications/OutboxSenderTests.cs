@@ -203,6 +203,9 @@ public sealed class OutboxSenderTests : IAsyncLifetime
             CREATE FUNCTION fail_handoff_commit() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF (SELECT recipient FROM notification_messages WHERE id = NEW.message) = 'commitfails@operator.test' THEN
+                    -- Slow enough that the answer cannot arrive before the "." is written (on an idle machine the
+                    -- answer to an instant failure can be read synchronously, and then the "." is rightly never sent).
+                    PERFORM pg_sleep(0.3);
                     RAISE EXCEPTION 'commit refused for the test';
                 END IF;
                 RETURN NULL;
