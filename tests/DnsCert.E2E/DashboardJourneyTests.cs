@@ -4,8 +4,6 @@ using DnsCert.Core.Accounts;
 using DnsCert.Infrastructure.Monitoring;
 using DnsCert.Lab;
 using DnsCert.Lab.Faults;
-using DnsCert.Lab.Tests;
-using DnsCert.TestSupport;
 using Microsoft.Playwright;
 using Npgsql;
 using Xunit.Abstractions;
@@ -18,47 +16,26 @@ namespace DnsCert.E2E;
 /// </summary>
 public sealed class LabConsoleServer : ConsoleServer
 {
-    private IDisposable? _lease;
+    private ConsoleLab? _lab;
 
-    public LabUniverse Lab { get; private set; } = null!;
-
-    public string LabDirectory { get; } = Path.Combine(Path.GetTempPath(), "dnscert-e2e-lab-" + Guid.NewGuid().ToString("N")[..8]);
+    public LabUniverse Lab => _lab!.Universe;
 
     public override async Task InitializeAsync()
     {
-        (var basePrefix, _lease) = LabBases.Acquire();
-        Lab = await LabUniverse.UpAsync(new LabUpOptions(LabDirectory, basePrefix),
-            new ResponderCommand("dotnet", [RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll")]));
+        _lab = await ConsoleLab.UpAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Lab is not null)
+        if (_lab is not null)
         {
-            await Lab.DownAsync();
+            await _lab.DisposeAsync();
         }
-
-        if (Directory.Exists(LabDirectory))
-        {
-            Directory.Delete(LabDirectory, recursive: true);
-        }
-
-        _lease?.Dispose();
     }
 
-    protected override void Configure(Dictionary<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        environment["DNSCERT_Monitoring__Runtime__CycleSeconds"] = "3";
-        environment["DNSCERT_Monitoring__Runtime__EvaluationDelaySeconds"] = "3";
-        environment["DNSCERT_Monitoring__Runtime__HintsFile"] = Lab.RootHintsFile;
-        environment["DNSCERT_Monitoring__Runtime__AnchorFile"] = Lab.TrustAnchorFile;
-        environment["DNSCERT_Monitoring__Runtime__PrivateTree"] = "true";
-        environment["DNSCERT_Monitoring__Runtime__MinimumVantagePoints"] = "1";
-        environment["DNSCERT_Monitoring__Runtime__SpoolDirectory"] = Path.Combine(LabDirectory, "server-spool");
-    }
+    protected override void Configure(Dictionary<string, string?> environment) => _lab!.Configure(environment, cycleSeconds: 3);
 }
 
 /// <summary>

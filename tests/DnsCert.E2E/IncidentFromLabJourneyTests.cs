@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using DnsCert.Core.Accounts;
 using DnsCert.Infrastructure.Monitoring;
 using DnsCert.Infrastructure.Notifications.Mail;
 using DnsCert.Lab;
 using DnsCert.Lab.Faults;
-using DnsCert.Lab.Tests;
 using DnsCert.TestSupport;
 using Microsoft.Playwright;
 using Npgsql;
@@ -22,35 +20,27 @@ public sealed class LabMailingConsoleServer : MailingConsoleServer
 {
     public const int CycleSeconds = 4;
 
-    private IDisposable? _lease;
+    private ConsoleLab? _lab;
 
-    public LabUniverse Lab { get; private set; } = null!;
+    public LabUniverse Lab => _lab!.Universe;
 
-    public string LabDirectory { get; } = Path.Combine(Path.GetTempPath(), "dnscert-e2e-lab-" + Guid.NewGuid().ToString("N")[..8]);
+    public string LabDirectory => _lab!.Directory;
 
-    public static string CliDll => RepoPaths.Artifact("DnsCert.Cli", "DnsCert.Cli.dll");
+    public static string CliDll => ConsoleLab.CliDll;
 
     public override async Task InitializeAsync()
     {
-        (var basePrefix, _lease) = LabBases.Acquire();
-        Lab = await LabUniverse.UpAsync(new LabUpOptions(LabDirectory, basePrefix), new ResponderCommand("dotnet", [CliDll]));
+        _lab = await ConsoleLab.UpAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Lab is not null)
+        if (_lab is not null)
         {
-            await Lab.DownAsync();
+            await _lab.DisposeAsync();
         }
-
-        if (Directory.Exists(LabDirectory))
-        {
-            Directory.Delete(LabDirectory, recursive: true);
-        }
-
-        _lease?.Dispose();
     }
 
     /// <summary>`dnscert lab --dir … <paramref name="args"/>` as an operator types it.</summary>
@@ -65,14 +55,8 @@ public sealed class LabMailingConsoleServer : MailingConsoleServer
     protected override void Configure(Dictionary<string, string?> environment)
     {
         base.Configure(environment);
-        environment["Monitoring__Runtime__CycleSeconds"] = CycleSeconds.ToString(CultureInfo.InvariantCulture);
-        environment["Monitoring__Runtime__EvaluationDelaySeconds"] = "3";
-        environment["Monitoring__Runtime__HintsFile"] = Lab.RootHintsFile;
-        environment["Monitoring__Runtime__AnchorFile"] = Lab.TrustAnchorFile;
-        environment["Monitoring__Runtime__PrivateTree"] = "true";
-        environment["Monitoring__Runtime__MinimumVantagePoints"] = "1";
-        environment["Monitoring__Runtime__SpoolDirectory"] = Path.Combine(LabDirectory, "server-spool");
-        environment["Incidents__FeedIntervalSeconds"] = "1";
+        _lab!.Configure(environment, CycleSeconds);
+        environment["DNSCERT_Incidents__FeedIntervalSeconds"] = "1";
     }
 }
 
