@@ -25,12 +25,15 @@ public static class CampaignsApi
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Campaigns");
+        // A campaign's view carries every registry's coverage, so, like the console pages, only the core team reads it;
+        // a registry reads its own request through its link or the portal (a TLP:GREEN campaign would otherwise show one
+        // registry the others' progress).
         group.MapGet("/campaigns", async (HttpContext http, ICampaignStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.ListAsync(Viewers.From(http.User), ct)))
+                Viewers.From(http.User) is { IsCoreTeam: true } viewer ? TypedResults.Ok(await store.ListAsync(viewer, ct)) : TypedResults.Ok<IReadOnlyList<CampaignSummary>>([]))
             .RequireAuthorization(ApiScopes.Read).WithName("ListCampaigns").WithSummary("Campaigns the caller may see, newest first.");
 
         group.MapGet("/campaigns/{id:guid}", async Task<Results<Ok<CampaignView>, NotFound>> (HttpContext http, ICampaignStore store, Guid id, CancellationToken ct) =>
-                await store.GetAsync(Viewers.From(http.User), id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+                Viewers.From(http.User) is { IsCoreTeam: true } viewer && await store.GetAsync(viewer, id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .RequireAuthorization(ApiScopes.Read).WithName("GetCampaign").WithSummary("A campaign with its coverage per registry, laggards first.");
 
         group.MapPost("/campaigns", async (HttpContext http, ICampaignStore store, IDirectoryRepository directory, PublicSuffixListHolder psl, TimeProvider time,

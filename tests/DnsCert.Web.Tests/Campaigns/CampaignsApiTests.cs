@@ -89,5 +89,14 @@ public class CampaignsApiTests(DnsCertWebFactory factory) : IClassFixture<DnsCer
         var key = await People.CreateEnrolledAsync(factory, name, [Roles.Constituent]);
         await constituent.SignInFullyAsync(name, key);
         (await constituent.Client.GetAsync($"/api/v1/campaigns/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // Even TLP:GREEN: the view holds every registry's coverage, so a constituent reads neither it nor the list.
+        var green = await staff.Client.PostAsync(url.Replace("tlp=amber", "tlp=green", StringComparison.Ordinal).Replace("Conficker", "Green", StringComparison.Ordinal),
+            new StringContent($"domain\nc.{tld}\n", Encoding.UTF8, "text/csv"));
+        green.StatusCode.ShouldBe(HttpStatusCode.Created, await green.Content.ReadAsStringAsync());
+        var greenId = (await green.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetGuid();
+        (await staff.Client.GetAsync($"/api/v1/campaigns/{greenId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await constituent.Client.GetAsync($"/api/v1/campaigns/{greenId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await constituent.Client.GetFromJsonAsync<JsonElement>("/api/v1/campaigns")).GetArrayLength().ShouldBe(0);
     }
 }
