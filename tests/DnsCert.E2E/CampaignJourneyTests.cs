@@ -51,21 +51,6 @@ public class CampaignJourneyTests(ConsoleServer server, ITestOutputHelper output
             new DirectoryActor(null, "e2e", null), null, default);
     }
 
-    private static async Task StaffSignInAsync(IPage page, string user, string password)
-    {
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", user);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync("**/account/two-factor/setup");
-        var key = Base32.Decode((await page.InnerTextAsync("#key")).Replace(" ", "", StringComparison.Ordinal));
-        await page.FillAsync("#code", Totp.Code(key, Totp.StepAt(DateTimeOffset.UtcNow)));
-        await page.ClickAsync("#turn-on");
-        await page.WaitForSelectorAsync("#continue");
-        await page.ClickAsync("#continue");
-        await page.WaitForSelectorAsync("#signed-in-as");
-    }
-
     /// <summary>Bytes the browser fetched for the page it shows (document and every resource), from Resource Timing.</summary>
     private static async Task<long> PageWeightAsync(IPage page) => await page.EvaluateAsync<long>("""
         () => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -84,7 +69,7 @@ public class CampaignJourneyTests(ConsoleServer server, ITestOutputHelper output
 
         await server.CreateUserAsync("campaign-lead", "campaign lead passphrase", Roles.IncidentHandler);
         var page = await server.NewPageAsync();
-        await StaffSignInAsync(page, "campaign-lead", "campaign lead passphrase");
+        await ConsoleServer.SignInAsync(page, "campaign-lead", "campaign lead passphrase");
 
         // New campaign: the list as a file (the browser holds it; nothing is copied to disk).
         await page.GotoAsync("/campaigns/new");
@@ -127,11 +112,7 @@ public class CampaignJourneyTests(ConsoleServer server, ITestOutputHelper output
         }
 
         var registry = await server.NewPageAsync();
-        await registry.GotoAsync("/account/sign-in");
-        await registry.FillAsync("#username", "registry-com");
-        await registry.FillAsync("#password", "com registry passphrase");
-        await registry.ClickAsync("#sign-in");
-        await registry.WaitForSelectorAsync("#signed-in-as");
+        await ConsoleServer.SignInAsync(registry, "registry-com", "com registry passphrase");
         await registry.GotoAsync("/campaigns");
         await registry.WaitForSelectorAsync("#requests");
         (await registry.Locator("#requests tbody tr").CountAsync()).ShouldBe(1, "only its own registry's request");

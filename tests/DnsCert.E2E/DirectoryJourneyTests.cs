@@ -30,10 +30,7 @@ public class DirectoryJourneyTests(ConsoleServer server) : IClassFixture<Console
         }
 
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", "registry-sahel");
-        await page.FillAsync("#password", "sahel registry passphrase");
-        await ClickAndWaitAsync(page, "#sign-in", "#signed-in-as");
+        await ConsoleServer.SignInAsync(page, "registry-sahel", "sahel registry passphrase");
 
         await page.GotoAsync("/directory");
         await page.FillAsync("#q", "Sahel");

@@ -5,7 +5,6 @@ using DnsCert.Infrastructure.Notifications.Mail;
 using DnsCert.Lab;
 using DnsCert.Lab.Faults;
 using DnsCert.TestSupport;
-using Microsoft.Playwright;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -176,18 +175,7 @@ public class IncidentFromLabJourneyTests(LabMailingConsoleServer server, ITestOu
 
         // The duty officer signs in (first time: sets up the second factor) and confirms the closing.
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", "duty-lab");
-        await page.FillAsync("#password", "duty officer lab passphrase");
-        await page.ClickAsync("#sign-in");
-        // PBKDF2 (600,000 iterations) on a 2-core machine shared by several test runs: give the sign-in time.
-        await page.WaitForURLAsync("**/account/two-factor/setup", new PageWaitForURLOptions { Timeout = 240_000 });
-        var key = Base32.Decode((await page.InnerTextAsync("#key")).Replace(" ", "", StringComparison.Ordinal));
-        await page.FillAsync("#code", Totp.Code(key, Totp.StepAt(DateTimeOffset.UtcNow)));
-        await page.ClickAsync("#turn-on");
-        await page.WaitForSelectorAsync("#continue");
-        await page.ClickAsync("#continue");
-        await page.WaitForSelectorAsync("#signed-in-as");
+        await ConsoleServer.SignInAsync(page, "duty-lab", "duty officer lab passphrase");
 
         await page.GotoAsync("/incidents");
         await page.WaitForSelectorAsync("#queue");

@@ -90,17 +90,7 @@ public class IncidentJourneyTests(MailingConsoleServer server) : IClassFixture<M
         first.DecodedHeader("Subject")!.ShouldStartWith("[TLP:AMBER] ");
 
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", "duty-incidents");
-        await page.FillAsync("#password", "duty officer incident passphrase");
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync("**/account/two-factor/setup");
-        var key = Base32.Decode((await page.InnerTextAsync("#key")).Replace(" ", "", StringComparison.Ordinal));
-        await page.FillAsync("#code", Totp.Code(key, Totp.StepAt(DateTimeOffset.UtcNow)));
-        await page.ClickAsync("#turn-on");
-        await page.WaitForSelectorAsync("#continue");
-        await page.ClickAsync("#continue");
-        await page.WaitForSelectorAsync("#signed-in-as");
+        await ConsoleServer.SignInAsync(page, "duty-incidents", "duty officer incident passphrase");
 
         // Queue → incident.
         await page.GotoAsync("/incidents?view=unassigned");

@@ -47,11 +47,7 @@ public class MonitoringJourneyTests(ConsoleServer server, ITestOutputHelper outp
         }
 
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", "sahel-noc");
-        await page.FillAsync("#password", "sahel noc passphrase 2026");
-        await page.ClickAsync("#sign-in");
-        await page.WaitForSelectorAsync("#signed-in-as");
+        await ConsoleServer.SignInAsync(page, "sahel-noc", "sahel noc passphrase 2026");
 
         await page.ClickAsync("nav a[href='/monitoring']");
         await page.WaitForSelectorAsync("#zones");

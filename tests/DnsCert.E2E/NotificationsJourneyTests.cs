@@ -3,7 +3,6 @@ using DnsCert.Core.Accounts;
 using DnsCert.Core.Notifications;
 using DnsCert.Core.Visibility;
 using DnsCert.Infrastructure.Notifications;
-using Microsoft.Playwright;
 using Npgsql;
 
 namespace DnsCert.E2E;
@@ -14,26 +13,6 @@ namespace DnsCert.E2E;
 /// </summary>
 public class NotificationsJourneyTests(MailingConsoleServer server) : IClassFixture<MailingConsoleServer>
 {
-    private static async Task SignInAsync(IPage page, string user, string password)
-    {
-        await page.GotoAsync("/account/sign-in");
-        await page.FillAsync("#username", user);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        if (page.Url.Contains("/account/two-factor/setup", StringComparison.Ordinal))
-        {
-            // Staff enrol a second factor on their first sign-in, as the console asks.
-            var key = Base32.Decode((await page.InnerTextAsync("#key")).Replace(" ", "", StringComparison.Ordinal));
-            await page.FillAsync("#code", Totp.Code(key, Totp.StepAt(DateTimeOffset.UtcNow)));
-            await page.ClickAsync("#turn-on");
-            await page.WaitForSelectorAsync("#continue");
-            await page.ClickAsync("#continue");
-        }
-
-        await page.WaitForSelectorAsync("#signed-in-as");
-    }
-
     [Fact]
     public async Task The_duty_officer_sees_deliveries_and_dead_letters_and_a_constituent_does_not()
     {
@@ -58,7 +37,7 @@ public class NotificationsJourneyTests(MailingConsoleServer server) : IClassFixt
 
         await server.CreateUserAsync("duty-notify", "duty officer notify passphrase", Roles.DutyOfficer);
         var page = await server.NewPageAsync();
-        await SignInAsync(page, "duty-notify", "duty officer notify passphrase");
+        await ConsoleServer.SignInAsync(page, "duty-notify", "duty officer notify passphrase");
         await page.GotoAsync("/notifications");
         var alert = page.Locator("#alerts li[data-kind=dead-letter]");
         (await alert.CountAsync()).ShouldBe(1);
@@ -73,7 +52,7 @@ public class NotificationsJourneyTests(MailingConsoleServer server) : IClassFixt
         // A constituent may not see other organisations' deliveries or the team's alerts.
         await server.CreateUserAsync("registry-notify", "registry notify passphrase", Roles.Constituent);
         var constituent = await server.NewPageAsync();
-        await SignInAsync(constituent, "registry-notify", "registry notify passphrase");
+        await ConsoleServer.SignInAsync(constituent, "registry-notify", "registry notify passphrase");
         await constituent.GotoAsync("/notifications");
         constituent.Url.ShouldContain("/account/denied");
         (await constituent.Locator("#alerts, #deliveries").CountAsync()).ShouldBe(0);

@@ -263,8 +263,7 @@ public class RolePageMatrixTests(ConsoleServer server, ITestOutputHelper output)
         await page.GotoAsync("/account/sign-in");
         await page.FillAsync("#username", "matrix-" + person);
         await page.FillAsync("#password", Password);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await ConsoleServer.SubmitSignInAsync(page, output.WriteLine);
         if (person.StartsWith("constituent", StringComparison.Ordinal))
         {
             await page.WaitForSelectorAsync("#signed-in-as");
@@ -273,7 +272,7 @@ public class RolePageMatrixTests(ConsoleServer server, ITestOutputHelper output)
 
         if (_keys.TryGetValue(person, out var enrolled))
         {
-            await page.WaitForURLAsync("**/account/two-factor**");
+            await page.WaitForSelectorAsync("#code");
             var step = Math.Max(Totp.StepAt(DateTimeOffset.UtcNow), enrolled.Step + 1);
             await page.FillAsync("#code", Totp.Code(enrolled.Key, step));
             await page.ClickAsync("#verify");
@@ -282,7 +281,7 @@ public class RolePageMatrixTests(ConsoleServer server, ITestOutputHelper output)
         else
         {
             // Staff enrol a second factor at their first sign-in.
-            await page.WaitForURLAsync("**/account/two-factor/setup");
+            await page.WaitForSelectorAsync("#key");
             var key = Base32.Decode((await page.InnerTextAsync("#key")).Replace(" ", "", StringComparison.Ordinal));
             var step = Totp.StepAt(DateTimeOffset.UtcNow);
             await page.FillAsync("#code", Totp.Code(key, step));
